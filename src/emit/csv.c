@@ -1,0 +1,80 @@
+/*
+ * csv.c: RFC 4180 CSV through libcsv.
+ *
+ * A field is quoted only when it has to be (a comma, quote, CR or LF, or
+ * space at either end), so plain numbers stay plain for spreadsheets;
+ * quoting and quote doubling are left to libcsv's csv_fwrite().  Rows end
+ * in LF.  Every write is checked: a full disk must fail the run, never
+ * leave a short file that looks complete.
+ */
+#include "../figex.h"
+
+#include <csv.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    FILE *fp;
+} csv_out;
+
+static bool needs_quotes(const char *s)
+{
+    size_t n = strlen(s);
+    return strpbrk(s, ",\"\r\n") != NULL ||
+           (n > 0 && (s[0] == ' ' || s[n - 1] == ' '));
+}
+
+static fx_status put_field(FILE *fp, const char *s, bool first)
+{
+    if (!first && fputc(',', fp) == EOF)
+        return FX_ERR_IO;
+    if (needs_quotes(s))
+        return csv_fwrite(fp, s, strlen(s)) == 0 ? FX_OK : FX_ERR_IO;
+    size_t n = strlen(s);
+    return fwrite(s, 1, n, fp) == n ? FX_OK : FX_ERR_IO;
+}
+
+static fx_status csv_begin(void *payload)
+{
+    csv_out *o = payload;
+    for (int c = 0; c < FX_COL_COUNT; c++)
+        if (put_field(o->fp, fx_column_name((fx_column)c), c == 0) != FX_OK)
+            return FX_ERR_IO;
+    return fputc('\n', o->fp) == EOF ? FX_ERR_IO : FX_OK;
+}
+
+static fx_status csv_row(void *payload, const fx_row *row)
+{
+    csv_out *o = payload;
+    char buf[FX_CELL_BUF];
+    for (int c = 0; c < FX_COL_COUNT; c++)
+        if (put_field(o->fp, fx_row_cell(row, (fx_column)c, buf), c == 0) !=
+            FX_OK)
+            return FX_ERR_IO;
+    return fputc('\n', o->fp) == EOF ? FX_ERR_IO : FX_OK;
+}
+
+static fx_status csv_finish(void *payload)
+{
+    csv_out *o = payload;
+    return fflush(o->fp) == 0 && !ferror(o->fp) ? FX_OK : FX_ERR_IO;
+}
+
+fx_status fx_emit_csv_new(fx_sink *out, FILE *stream)
+{
+    csv_out *o = calloc(1, sizeof *o);
+    if (!o)
+        return FX_ERR_NOMEM;
+    o->fp = stream;
+    *out = (fx_sink){"csv", csv_begin, csv_row, csv_finish, free, o};
+    return FX_OK;
+}
+
+void fx_sink_free(fx_sink *sink)
+{
+    if (sink && sink->free && sink->payload)
+        sink->free(sink->payload);
+    if (sink)
+        sink->payload = NULL;
+}

@@ -1,0 +1,240 @@
+/*
+ * compile.c: turns parsed rules into PCRE2 code and checks them.
+ *
+ * For each rule: expand macros (keeping the position map), compile with
+ * UTF and PCRE2_MATCH_INVALID_UTF (so that bad bytes in the text can never
+ * stop a match), JIT-compile for complete and hard-partial matching (the
+ * engine needs both), map each named capture to the kind's fields, refuse
+ * patterns that can match the empty string, then run the rule's examples.
+ * A PCRE2 error offset becomes the file:line:column of the offending
+ * character, even inside a macro or on a continuation line.
+ */
+#include "internal.h"
+
+static const char *const cap_names[FX_CAP_COUNT] = {
+    "name",  "acronym",   "honorific", "title",    "year",
+    "month", "day",       "qualifier", "number",   "scale",
+    "currency", "percent", "unit",
+};
+
+const char *fx_cap__name(fx_cap cap)
+{
+    return (unsigned)cap < FX_CAP_COUNT ? cap_names[cap] : NULL;
+}
+
+static int cap_from_name(const char *name)
+{
+    for (int i = 0; i < FX_CAP_COUNT; i++)
+        if (strcmp(name, cap_names[i]) == 0)
+            return i;
+    return -1;
+}
+
+static char *allowed_caps(const fx_kind *kind)
+{
+    GString *s = g_string_new(NULL);
+    for (int i = 0; i < FX_CAP_COUNT; i++)
+        if (kind->caps & (1u << i))
+            g_string_append_printf(s, "%s%s", s->len ? ", " : "",
+                                   cap_names[i]);
+    if (!s->len)
+        g_string_append(s, "none");
+    return g_string_free(s, FALSE);
+}
+
+/* Map the pattern's named groups to captures; report unknown names. */
+static bool bind_captures(fx_rule *r, const fx_locstr *src, fx_reporter *rep)
+{
+    uint32_t count = 0, entry_size = 0;
+    PCRE2_SPTR table = NULL;
+    pcre2_pattern_info(r->code, PCRE2_INFO_NAMECOUNT, &count);
+    pcre2_pattern_info(r->code, PCRE2_INFO_NAMEENTRYSIZE, &entry_size);
+    pcre2_pattern_info(r->code, PCRE2_INFO_NAMETABLE, &table);
+    const fx_kind *kind = fx_kind__get(r->type);
+    bool ok = true;
+    for (uint32_t i = 0; i < count; i++) {
+        PCRE2_SPTR e = table + (size_t)i * entry_size;
+        unsigned group = ((unsigned)e[0] << 8) | e[1];
+        const char *name = (const char *)e + 2;
+        int cap = cap_from_name(name);
+        if (cap < 0 || !(kind->caps & (1u << cap))) {
+            /* Point at the name where it is written in the pattern. */
+            char *needle = g_strdup_printf("<%s>", name);
+            const char *at = strstr(src->str->str, needle);
+            fx_loc loc = at ? fx_locstr__locate(src, (gsize)(at - src->str->str) + 1)
+                            : r->loc;
+            char *allowed = allowed_caps(kind);
+            fx_report__at(rep, FX_SEV_ERROR, loc, (unsigned)strlen(name),
+                          "capture '%s' means nothing to a %s rule "
+                          "(it reads: %s)", name, kind->name, allowed);
+            g_free(allowed);
+            g_free(needle);
+            ok = false;
+            continue;
+        }
+        fx_cap_groups *g = &r->caps[cap];
+        if (g->count < FX_CAP_MAX_GROUPS)
+            g->group[g->count++] = (guint16)group;
+    }
+    return ok;
+}
+
+static bool compile_rule(fx_rule *r, fx_macro_table *macros,
+                         fx_reporter *rep)
+{
+    fx_locstr src;
+    fx_locstr__init(&src);
+    bool ok = fx_macros__expand(macros, &r->pattern, &src, rep);
+    if (ok && src.str->len == 0) {
+        fx_report__at(rep, FX_SEV_ERROR, r->loc, 4, "rule '%s' has an empty "
+                      "pattern", r->id);
+        ok = false;
+    }
+    if (!ok)
+        goto done;
+    int code = 0;
+    PCRE2_SIZE at = 0;
+    r->code = pcre2_compile((PCRE2_SPTR)src.str->str, src.str->len,
+                            PCRE2_UTF | PCRE2_MATCH_INVALID_UTF |
+                                PCRE2_DUPNAMES,
+                            &code, &at, NULL);
+    if (!r->code) {
+        PCRE2_UCHAR msg[256];
+        pcre2_get_error_message(code, msg, sizeof msg);
+        fx_report__at(rep, FX_SEV_ERROR, fx_locstr__locate(&src, at), 1,
+                      "invalid pattern: %s", (const char *)msg);
+        ok = false;
+        goto done;
+    }
+    /* Without JIT (rare platforms) matching is slower but still correct. */
+    (void)pcre2_jit_compile(r->code, PCRE2_JIT_COMPLETE |
+                                         PCRE2_JIT_PARTIAL_HARD);
+    uint32_t minlen = 0, lookbehind = 0;
+    pcre2_pattern_info(r->code, PCRE2_INFO_MINLENGTH, &minlen);
+    pcre2_pattern_info(r->code, PCRE2_INFO_MAXLOOKBEHIND, &lookbehind);
+    r->lookbehind = (size_t)lookbehind * 4; /* characters -> UTF-8 bytes */
+    if (minlen == 0) {
+        fx_report__at(rep, FX_SEV_ERROR, fx_locstr__locate(&r->pattern, 0),
+                      1, "pattern can match the empty string");
+        ok = false;
+    }
+    if (!bind_captures(r, &src, rep))
+        ok = false;
+done:
+    fx_locstr__clear(&src);
+    return ok;
+}
+
+/* Compare what an example produced with `VALUE; column=value; ...`. */
+static bool check_expected(const fx_rule *r, const fx_example *ex,
+                           const fx_fields *got, fx_reporter *rep)
+{
+    char **parts = g_strsplit(ex->expected, ";", -1);
+    bool ok = true;
+    for (int i = 0; parts[i]; i++) {
+        char *part = g_strstrip(parts[i]);
+        fx_field field = FX_F_VALUE;
+        const char *want = part;
+        if (i > 0) {
+            char *eq = strchr(part, '=');
+            int f = eq ? (*eq = '\0', fx_field__from_column(g_strstrip(part)))
+                       : -1;
+            if (f < 0) {
+                fx_report__at(rep, FX_SEV_ERROR, ex->loc, 1,
+                              "example expects '%s', which is not "
+                              "'column=value' with a text column", part);
+                ok = false;
+                continue;
+            }
+            field = (fx_field)f;
+            want = g_strstrip(eq + 1);
+        }
+        const char *have = got->f[field]->str;
+        if (strcmp(have, want) != 0) {
+            const char *col = field == FX_F_VALUE ? "value" : part;
+            fx_report__at(rep, FX_SEV_ERROR, ex->loc,
+                          (unsigned)g_utf8_strlen(ex->text, -1),
+                          "rule '%s': example gives %s '%s', expected '%s'",
+                          r->id, col, have, want);
+            ok = false;
+        }
+    }
+    g_strfreev(parts);
+    return ok;
+}
+
+/* The first match of `r` in `text` that its kind accepts. */
+static bool first_match(const fx_rule *r, const fx_ruleset *rs,
+                        const char *text, pcre2_match_data *md,
+                        fx_fields *out)
+{
+    size_t len = strlen(text), pos = 0;
+    while (pos <= len) {
+        int rc = pcre2_match(r->code, (PCRE2_SPTR)text, len, pos, 0, md,
+                             NULL);
+        if (rc <= 0)
+            return false;
+        PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+        if (ov[1] > ov[0]) {
+            fx_match m = {r, text, ov, pcre2_get_ovector_count(md)};
+            fx_fields__reset(out);
+            if (fx_normalise__match(&m, rs, out))
+                return true;
+        }
+        pos = ov[1] > pos ? ov[1] : pos + 1;
+    }
+    return false;
+}
+
+static bool check_examples(const fx_rule *r, const fx_ruleset *rs,
+                           fx_reporter *rep)
+{
+    pcre2_match_data *md = pcre2_match_data_create_from_pattern(r->code, NULL);
+    fx_fields got;
+    fx_fields__init(&got);
+    bool ok = true;
+    for (guint i = 0; i < r->examples->len; i++) {
+        const fx_example *ex = g_ptr_array_index(r->examples, i);
+        bool hit = first_match(r, rs, ex->text, md, &got);
+        unsigned span = (unsigned)g_utf8_strlen(ex->text, -1);
+        if (!ex->expected && hit) {
+            fx_report__at(rep, FX_SEV_ERROR, ex->loc, span,
+                          "rule '%s' matches its counter-example ('%s')",
+                          r->id, got.f[FX_F_TEXT]->str);
+            ok = false;
+        } else if (ex->expected && !hit) {
+            fx_report__at(rep, FX_SEV_ERROR, ex->loc, span,
+                          "rule '%s' does not match its example", r->id);
+            ok = false;
+        } else if (ex->expected && !check_expected(r, ex, &got, rep)) {
+            ok = false;
+        }
+    }
+    fx_fields__clear(&got);
+    pcre2_match_data_free(md);
+    return ok;
+}
+
+bool fx_rules__compile(fx_ruleset *rs, fx_macro_table *macros,
+                       fx_reporter *rep)
+{
+    bool ok = true;
+    for (guint i = 0; i < rs->rules->len; i++) {
+        fx_rule *r = g_ptr_array_index(rs->rules, i);
+        if (!r->has_pattern || !r->has_type || !compile_rule(r, macros, rep)) {
+            ok = false;
+            continue;
+        }
+        if (r->lookbehind > rs->lookbehind)
+            rs->lookbehind = r->lookbehind;
+    }
+    fx_macros__report_unused(macros, rep);
+    if (!ok)
+        return false;
+    /* Examples run after all rules compiled: a failure is then about the
+     * example, never a side effect of another broken rule. */
+    for (guint i = 0; i < rs->rules->len; i++)
+        if (!check_examples(g_ptr_array_index(rs->rules, i), rs, rep))
+            ok = false;
+    return ok;
+}

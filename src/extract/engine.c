@@ -1,0 +1,516 @@
+/*
+ * engine.c: the streaming scanner.
+ *
+ * The document arrives in chunks of any size.  The engine keeps a window of
+ * it, and for each rule the offset where that rule's next search starts:
+ *
+ *            base                      W                    base+len
+ *   window:  |---- kept context ------|------ new text -------|
+ *   rule A:                        next[A] (a partial match starts here)
+ *   rule B:                                                next[B]
+ *
+ * Each rule scans on its own, leftmost first, each match starting where
+ * the last one ended (as a whole-document scan would).  PCRE2_PARTIAL_HARD
+ * tells when a match might still grow with more text; the rule then waits
+ * at that offset for the next chunk.  So every rule finds exactly the
+ * matches it would find in the whole document, whatever the chunking, as
+ * long as no match is longer than FX_MAX_MATCH.
+ *
+ * Matches are normalised at once and become candidates.  Candidates of one
+ * family that overlap form a component; a component is settled once W, the
+ * smallest next[] of all rules, has passed its end (no later match can
+ * touch it).  Within it, candidates win in this total order:
+ *
+ *     higher priority, then longer span, then earlier start, then the rule
+ *     loaded first
+ *
+ * and each winner removes the candidates it overlaps.  Winners are emitted
+ * in input order (start, end, family, rule) once nothing unsettled starts
+ * before them.  Text before the earliest offset anyone still needs (minus
+ * room for lookbehinds) is dropped from the window, so memory stays
+ * bounded however long the document is.
+ */
+#include "internal.h"
+
+#include <stdarg.h>
+
+/* Most bytes scanned at once; a bigger feed is cut into slices. */
+#define FX_SLICE ((size_t)1 << 20)
+/* Context kept before every search offset, for lookbehinds and \b. */
+#define FX_CONTEXT 64
+
+typedef struct {
+    uint64_t start, end; /* absolute, half-open */
+    const fx_rule *rule;
+    unsigned family;
+    char *strs; /* FX_F_COUNT strings, NUL-terminated, back to back */
+    guint32 off[FX_F_COUNT];
+} cand;
+
+struct fx_engine {
+    const fx_ruleset *rs;
+    const fx_sink *sink;
+    fx_reporter rep;
+    unsigned type_mask;
+    pcre2_match_data *md;
+    pcre2_match_context *mctx;
+    pcre2_jit_stack *jit;
+    fx_fields fields;    /* scratch for normalisers */
+    char *source;
+    bool open;
+    char *buf;           /* buf[0..len) is the document's [base, base+len) */
+    size_t len, cap;
+    uint64_t base;
+    uint64_t *next;      /* per rule: next search offset, base <= next */
+    size_t context;      /* bytes kept before the earliest needed offset */
+    GArray *pending;     /* of cand: found, not yet settled */
+    GArray *ready;       /* of cand: winners not yet emitted */
+    uint64_t cur_pos;    /* line cursor: cur_line/cur_col are at cur_pos */
+    uint64_t cur_line, cur_col;
+    fx_status failed;    /* first sink error, sticky */
+};
+
+static void cand_free(cand *c)
+{
+    g_free(c->strs);
+    c->strs = NULL;
+}
+
+fx_status fx_engine_new(fx_engine **out, const fx_ruleset *rules,
+                        const fx_sink *sink, fx_diag_fn diag, void *payload)
+{
+    *out = NULL;
+    if (!rules || !sink || !sink->row)
+        return FX_ERR_USAGE;
+    fx_engine *e = g_new0(fx_engine, 1);
+    e->rs = rules;
+    e->sink = sink;
+    e->rep.fn = diag;
+    e->rep.payload = payload;
+    e->type_mask = ~0u;
+    uint32_t groups = 1;
+    for (guint i = 0; i < rules->rules->len; i++) {
+        const fx_rule *r = g_ptr_array_index(rules->rules, i);
+        uint32_t n = 0;
+        pcre2_pattern_info(r->code, PCRE2_INFO_CAPTURECOUNT, &n);
+        groups = MAX(groups, n + 1);
+    }
+    e->md = pcre2_match_data_create(groups, NULL);
+    e->mctx = pcre2_match_context_create(NULL);
+    e->jit = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, NULL);
+    /* Explicit limits: a pathological rule fails one match attempt with a
+     * warning instead of running for hours or eating memory. */
+    pcre2_set_match_limit(e->mctx, 5000000);
+    pcre2_set_depth_limit(e->mctx, 100000);
+    pcre2_set_heap_limit(e->mctx, 16 * 1024); /* KiB */
+    if (e->jit)
+        pcre2_jit_stack_assign(e->mctx, NULL, e->jit);
+    fx_fields__init(&e->fields);
+    e->next = g_new0(uint64_t, MAX(rules->rules->len, 1));
+    e->context = rules->lookbehind + FX_CONTEXT;
+    e->pending = g_array_new(FALSE, FALSE, sizeof(cand));
+    e->ready = g_array_new(FALSE, FALSE, sizeof(cand));
+    if (!e->md || !e->mctx) {
+        fx_engine_free(e);
+        return FX_ERR_NOMEM;
+    }
+    *out = e;
+    return FX_OK;
+}
+
+void fx_engine_set_types(fx_engine *eng, unsigned type_mask)
+{
+    eng->type_mask = type_mask;
+}
+
+static void drop_all(GArray *a)
+{
+    for (guint i = 0; i < a->len; i++)
+        cand_free(&g_array_index(a, cand, i));
+    g_array_set_size(a, 0);
+}
+
+static void reset_document(fx_engine *e)
+{
+    drop_all(e->pending);
+    drop_all(e->ready);
+    e->len = 0;
+    e->base = 0;
+    memset(e->next, 0, sizeof(uint64_t) * MAX(e->rs->rules->len, 1));
+    e->cur_pos = 0;
+    e->cur_line = 1;
+    e->cur_col = 1;
+}
+
+void fx_engine_free(fx_engine *e)
+{
+    if (!e)
+        return;
+    if (e->pending)
+        reset_document(e);
+    if (e->pending)
+        g_array_free(e->pending, TRUE);
+    if (e->ready)
+        g_array_free(e->ready, TRUE);
+    pcre2_match_data_free(e->md);
+    pcre2_match_context_free(e->mctx);
+    pcre2_jit_stack_free(e->jit);
+    fx_fields__clear(&e->fields);
+    g_free(e->next);
+    g_free(e->buf);
+    g_free(e->source);
+    g_free(e);
+}
+
+static void warn_at(fx_engine *e, uint64_t offset, const char *fmt, ...)
+    G_GNUC_PRINTF(3, 4);
+
+static void warn_at(fx_engine *e, uint64_t offset, const char *fmt, ...)
+{
+    e->rep.warnings++;
+    if (!e->rep.fn)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    fx_diag d = {FX_SEV_WARNING, e->source, 0, 0, offset, msg, NULL, 1};
+    e->rep.fn(&d, e->rep.payload);
+    g_free(msg);
+}
+
+/* ---- candidates ---- */
+
+static void add_candidate(fx_engine *e, const fx_rule *r, PCRE2_SIZE *ov)
+{
+    fx_match m = {r, e->buf, ov, pcre2_get_ovector_count(e->md)};
+    fx_fields__reset(&e->fields);
+    if (!fx_normalise__match(&m, e->rs, &e->fields))
+        return;
+    cand c = {e->base + ov[0], e->base + ov[1], r,
+              fx_kind__get(r->type)->family, NULL, {0}};
+    gsize total = 0;
+    for (int i = 0; i < FX_F_COUNT; i++)
+        total += e->fields.f[i]->len + 1;
+    c.strs = g_malloc(total);
+    gsize at = 0;
+    for (int i = 0; i < FX_F_COUNT; i++) {
+        c.off[i] = (guint32)at;
+        memcpy(c.strs + at, e->fields.f[i]->str, e->fields.f[i]->len + 1);
+        at += e->fields.f[i]->len + 1;
+    }
+    g_array_append_val(e->pending, c);
+}
+
+/* Offset just past the character at `off` (one byte if it is not UTF-8). */
+static size_t next_char(const fx_engine *e, size_t off)
+{
+    size_t n = off + 1;
+    while (n < e->len && ((unsigned char)e->buf[n] & 0xC0) == 0x80 &&
+           n - off < 4)
+        n++;
+    return n;
+}
+
+/* Run rule `i` from its next offset; `final` at the document's end. */
+static void scan_rule(fx_engine *e, guint i, bool final)
+{
+    const fx_rule *r = g_ptr_array_index(e->rs->rules, i);
+    size_t off = (size_t)(e->next[i] - e->base);
+    uint32_t opts = (final ? 0 : PCRE2_PARTIAL_HARD) |
+                    (e->base > 0 ? PCRE2_NOTBOL : 0);
+    PCRE2_SIZE *ov = pcre2_get_ovector_pointer(e->md);
+    while (off < e->len) {
+        int rc = pcre2_match(r->code, (PCRE2_SPTR)e->buf, e->len, off, opts,
+                             e->md, e->mctx);
+        if (rc >= 0) {
+            if (ov[1] <= ov[0] || ov[0] < off) {
+                /* Empty (or \K-reversed) matches make no row. */
+                off = next_char(e, MAX(off, (size_t)MIN(ov[0], ov[1])));
+                continue;
+            }
+            add_candidate(e, r, ov);
+            off = ov[1];
+        } else if (rc == PCRE2_ERROR_PARTIAL) {
+            if (e->len - ov[0] <= FX_MAX_MATCH) {
+                off = ov[0]; /* wait here for more text */
+                break;
+            }
+            warn_at(e, e->base + ov[0],
+                    "rule '%s' (%s): a match starting here would be longer "
+                    "than %u bytes; skipped", r->id, r->source_ref,
+                    FX_MAX_MATCH);
+            off = next_char(e, ov[0]);
+        } else if (rc == PCRE2_ERROR_NOMATCH) {
+            off = e->len;
+        } else {
+            PCRE2_UCHAR msg[160];
+            pcre2_get_error_message(rc, msg, sizeof msg);
+            /* Skip to the next line: the attempt cannot be repeated. */
+            const char *nl = memchr(e->buf + off, '\n', e->len - off);
+            warn_at(e, e->base + off,
+                    "rule '%s' (%s) gave up (%s); skipped to the next line",
+                    r->id, r->source_ref, (const char *)msg);
+            off = nl ? (size_t)(nl - e->buf) + 1 : e->len;
+        }
+    }
+    e->next[i] = e->base + off;
+}
+
+/* ---- settling overlaps ---- */
+
+static gint by_family_start(gconstpointer a, gconstpointer b)
+{
+    const cand *x = a, *y = b;
+    if (x->family != y->family)
+        return x->family < y->family ? -1 : 1;
+    if (x->start != y->start)
+        return x->start < y->start ? -1 : 1;
+    if (x->end != y->end)
+        return x->end < y->end ? -1 : 1;
+    return x->rule->index < y->rule->index ? -1 : x->rule->index > y->rule->index;
+}
+
+/* The overlap order (see the top of this file). */
+static gint by_rank(gconstpointer a, gconstpointer b)
+{
+    const cand *x = a, *y = b;
+    if (x->rule->priority != y->rule->priority)
+        return x->rule->priority > y->rule->priority ? -1 : 1;
+    uint64_t lx = x->end - x->start, ly = y->end - y->start;
+    if (lx != ly)
+        return lx > ly ? -1 : 1;
+    if (x->start != y->start)
+        return x->start < y->start ? -1 : 1;
+    return x->rule->index < y->rule->index ? -1 : x->rule->index > y->rule->index;
+}
+
+static gint by_output_order(gconstpointer a, gconstpointer b)
+{
+    const cand *x = a, *y = b;
+    if (x->start != y->start)
+        return x->start < y->start ? -1 : 1;
+    if (x->end != y->end)
+        return x->end < y->end ? -1 : 1;
+    if (x->family != y->family)
+        return x->family < y->family ? -1 : 1;
+    return x->rule->index < y->rule->index ? -1 : x->rule->index > y->rule->index;
+}
+
+/* Pick the winners of one component; losers and ignore rows are freed. */
+static void settle(fx_engine *e, cand *comp, guint n)
+{
+    qsort(comp, n, sizeof(cand), by_rank);
+    guint won = 0;
+    for (guint i = 0; i < n; i++) {
+        bool clash = false;
+        for (guint j = 0; j < won && !clash; j++)
+            clash = comp[i].start < comp[j].end && comp[j].start < comp[i].end;
+        if (clash) {
+            cand_free(&comp[i]);
+            continue;
+        }
+        if (won != i) {
+            cand t = comp[won];
+            comp[won] = comp[i];
+            comp[i] = t;
+        }
+        won++;
+    }
+    for (guint i = 0; i < won; i++) {
+        if (comp[i].rule->type == FX_TYPE_IGNORE)
+            cand_free(&comp[i]);
+        else
+            g_array_append_val(e->ready, comp[i]);
+    }
+}
+
+/* Settle every component that ends at or before `w`.  Returns the
+ * smallest start among candidates left pending (UINT64_MAX if none). */
+static uint64_t settle_upto(fx_engine *e, uint64_t w)
+{
+    GArray *p = e->pending;
+    g_array_sort(p, by_family_start);
+    GArray *keep = g_array_new(FALSE, FALSE, sizeof(cand));
+    uint64_t min_start = UINT64_MAX;
+    guint i = 0;
+    while (i < p->len) {
+        cand *c = &g_array_index(p, cand, i);
+        uint64_t end = c->end;
+        guint j = i + 1;
+        while (j < p->len) {
+            cand *d = &g_array_index(p, cand, j);
+            if (d->family != c->family || d->start >= end)
+                break;
+            end = MAX(end, d->end);
+            j++;
+        }
+        /* A chain of overlaps this long means a runaway rule: settle it
+         * now rather than hold memory without bound. */
+        bool runaway = end - c->start > 8ull * FX_MAX_MATCH;
+        if (runaway && end > w)
+            warn_at(e, c->start, "overlapping matches run on for more than "
+                    "%u bytes; settled early", 8u * FX_MAX_MATCH);
+        if (end <= w || runaway) {
+            settle(e, c, j - i);
+        } else {
+            g_array_append_vals(keep, c, j - i);
+            min_start = MIN(min_start, c->start);
+        }
+        i = j;
+    }
+    g_array_set_size(p, 0);
+    g_array_append_vals(p, keep->data, keep->len);
+    g_array_free(keep, TRUE);
+    return min_start;
+}
+
+/* ---- emitting ---- */
+
+static void advance_cursor(fx_engine *e, uint64_t to)
+{
+    if (to <= e->cur_pos)
+        return;
+    const char *s = e->buf + (e->cur_pos - e->base);
+    const char *end = e->buf + (to - e->base);
+    for (; s < end; s++) {
+        if (*s == '\n') {
+            e->cur_line++;
+            e->cur_col = 1;
+        } else if (((unsigned char)*s & 0xC0) != 0x80) {
+            e->cur_col++;
+        }
+    }
+    e->cur_pos = to;
+}
+
+static void emit(fx_engine *e, cand *c)
+{
+    advance_cursor(e, c->start);
+    if (e->failed || !(e->type_mask & (1u << c->rule->type)))
+        return;
+    const char *f[FX_F_COUNT];
+    for (int i = 0; i < FX_F_COUNT; i++)
+        f[i] = c->strs + c->off[i];
+    fx_row row = {
+        .source = e->source,
+        .start_byte = c->start,
+        .end_byte = c->end,
+        .line = e->cur_line,
+        .column = e->cur_col,
+        .type = c->rule->type,
+        .text = f[FX_F_TEXT],
+        .value = f[FX_F_VALUE],
+        .low = f[FX_F_LOW],
+        .high = f[FX_F_HIGH],
+        .unit = f[FX_F_UNIT],
+        .qualifier = f[FX_F_QUALIFIER],
+        .precision = f[FX_F_PRECISION],
+        .acronym = f[FX_F_ACRONYM],
+        .title = f[FX_F_TITLE],
+        .as_of = f[FX_F_AS_OF],
+        .agency = f[FX_F_AGENCY],
+        .rule = c->rule->id,
+        .rule_source = c->rule->source_ref,
+    };
+    fx_status st = e->sink->row(e->sink->payload, &row);
+    if (st != FX_OK)
+        e->failed = st;
+}
+
+/* Emit ready rows that start before `bound`, in output order. */
+static void emit_before(fx_engine *e, uint64_t bound)
+{
+    GArray *r = e->ready;
+    g_array_sort(r, by_output_order);
+    guint n = 0;
+    while (n < r->len && g_array_index(r, cand, n).start < bound) {
+        emit(e, &g_array_index(r, cand, n));
+        cand_free(&g_array_index(r, cand, n));
+        n++;
+    }
+    g_array_remove_range(r, 0, n);
+}
+
+/* Scan what the window holds, settle, emit, and drop what no one needs. */
+static void process(fx_engine *e, bool final)
+{
+    guint nrules = e->rs->rules->len;
+    uint64_t w = UINT64_MAX;
+    for (guint i = 0; i < nrules; i++) {
+        scan_rule(e, i, final);
+        w = MIN(w, e->next[i]);
+    }
+    if (final)
+        w = UINT64_MAX;
+    uint64_t pending_start = settle_upto(e, w);
+    uint64_t bound = MIN(w, pending_start);
+    emit_before(e, bound);
+    if (final)
+        return;
+    /* Keep context before the earliest offset still needed. */
+    uint64_t need = bound;
+    if (e->ready->len)
+        need = MIN(need, g_array_index(e->ready, cand, 0).start);
+    advance_cursor(e, MIN(need, e->base + e->len));
+    uint64_t keep = need > e->base + e->context ? need - e->context : e->base;
+    keep = MIN(keep, e->cur_pos);
+    size_t drop = (size_t)(keep - e->base);
+    /* Move only when it frees a good part of the window: a memmove per
+     * tiny feed would make small chunks quadratic. */
+    if (drop > 0 && drop >= e->len / 2) {
+        memmove(e->buf, e->buf + drop, e->len - drop);
+        e->len -= drop;
+        e->base = keep;
+    }
+}
+
+/* ---- public calls ---- */
+
+fx_status fx_engine_begin(fx_engine *e, const char *source)
+{
+    if (!e)
+        return FX_ERR_USAGE;
+    fx_status st = FX_OK;
+    if (e->open)
+        st = fx_engine_finish(e);
+    g_free(e->source);
+    e->source = g_strdup(source ? source : "-");
+    reset_document(e);
+    e->open = true;
+    return st;
+}
+
+fx_status fx_engine_feed(fx_engine *e, const void *data, size_t len)
+{
+    if (!e || (!data && len))
+        return FX_ERR_USAGE;
+    if (!e->open)
+        fx_engine_begin(e, NULL);
+    const char *p = data;
+    while (len > 0 && !e->failed) {
+        size_t take = MIN(len, FX_SLICE);
+        if (e->len + take > e->cap) {
+            e->cap = MAX(e->len + take, e->cap * 2);
+            e->buf = g_realloc(e->buf, e->cap);
+        }
+        memcpy(e->buf + e->len, p, take);
+        e->len += take;
+        process(e, false);
+        p += take;
+        len -= take;
+    }
+    return e->failed;
+}
+
+fx_status fx_engine_finish(fx_engine *e)
+{
+    if (!e)
+        return FX_ERR_USAGE;
+    if (!e->open)
+        return e->failed;
+    process(e, true);
+    reset_document(e);
+    e->open = false;
+    return e->failed;
+}

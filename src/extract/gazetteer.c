@@ -1,0 +1,303 @@
+/*
+ * gazetteer.c: TSV lists of named bodies that compile into patterns.
+ *
+ *     canonical<TAB>acronym<TAB>aliases<TAB>parent<TAB>kind
+ *     U.S. Department of Justice<TAB>DOJ<TAB>Department of Justice|...
+ *
+ * `gazetteer AGENCY: agencies.tsv` in a rule file defines two macros:
+ * {{AGENCY}}, every canonical name and alias (longest first, spaces as \s+
+ * so that names wrapped across lines still match), and {{AGENCY_ACRONYM}},
+ * every acronym.  The agency normaliser then looks the matched text up here
+ * to find the canonical name.  Name lookups fold case, whitespace, curly
+ * apostrophes and a possessive 's; acronym lookups are exact.
+ */
+#include "internal.h"
+
+enum { COL_CANONICAL, COL_ACRONYM, COL_ALIASES, COL_PARENT, COL_KIND, NCOLS };
+static const char *const header[NCOLS] = {"canonical", "acronym", "aliases",
+                                          "parent", "kind"};
+
+struct fx_gazetteer {
+    char *name;
+    GPtrArray *entries;     /* of fx_gaz_entry */
+    GHashTable *by_name;    /* folded name or alias -> entry */
+    GHashTable *by_acronym; /* acronym -> entry */
+    char *names_pattern;
+    char *acronyms_pattern;
+};
+
+/* The lookup key of a name: casefolded, whitespace folded, ' for ’, and
+ * without a trailing possessive. */
+static char *fold_key(const char *s, gsize len)
+{
+    GString *t = g_string_sized_new(len);
+    fx_text__fold(t, s, len);
+    GString *u = g_string_sized_new(t->len);
+    for (const char *p = t->str; *p;) {
+        if (g_str_has_prefix(p, "\u2019")) {
+            g_string_append_c(u, '\'');
+            p += strlen("\u2019");
+        } else {
+            g_string_append_c(u, *p++);
+        }
+    }
+    if (u->len > 2 && strcmp(u->str + u->len - 2, "'s") == 0)
+        g_string_truncate(u, u->len - 2);
+    char *key = g_utf8_casefold(u->str, (gssize)u->len);
+    g_string_free(t, TRUE);
+    g_string_free(u, TRUE);
+    return key;
+}
+
+/* A surface form as a pattern: literal text, any whitespace run for each
+ * space, either apostrophe for an apostrophe. */
+static void append_surface_pattern(GString *out, const char *s)
+{
+    for (; *s; s++) {
+        if (*s == ' ') {
+            while (s[1] == ' ')
+                s++;
+            g_string_append(out, "\\s+");
+        } else if (*s == '\'') {
+            g_string_append(out, "['\u2019]");
+        } else if (strchr("\\.^$|?*+()[]{}-#/", *s)) {
+            g_string_append_c(out, '\\');
+            g_string_append_c(out, *s);
+        } else {
+            g_string_append_c(out, *s);
+        }
+    }
+}
+
+static gint longest_first(gconstpointer a, gconstpointer b)
+{
+    const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+    size_t lx = strlen(x), ly = strlen(y);
+    if (lx != ly)
+        return lx > ly ? -1 : 1;
+    return strcmp(x, y);
+}
+
+static char *alternation(GPtrArray *surfaces)
+{
+    g_ptr_array_sort(surfaces, longest_first);
+    GString *p = g_string_new(NULL);
+    for (guint i = 0; i < surfaces->len; i++) {
+        const char *s = g_ptr_array_index(surfaces, i);
+        if (i > 0 && strcmp(s, g_ptr_array_index(surfaces, i - 1)) == 0)
+            continue;
+        if (p->len)
+            g_string_append_c(p, '|');
+        append_surface_pattern(p, s);
+    }
+    if (p->len == 0) /* an empty gazetteer matches nothing */
+        g_string_append(p, "(*FAIL)");
+    return g_string_free(p, FALSE);
+}
+
+void fx_gazetteer__free(fx_gazetteer *gaz)
+{
+    if (!gaz)
+        return;
+    g_free(gaz->name);
+    g_ptr_array_free(gaz->entries, TRUE);
+    g_hash_table_destroy(gaz->by_name);
+    g_hash_table_destroy(gaz->by_acronym);
+    g_free(gaz->names_pattern);
+    g_free(gaz->acronyms_pattern);
+    g_free(gaz);
+}
+
+typedef struct {
+    const char *file;
+    unsigned line;
+    const char *line_start;
+    fx_reporter *rep;
+} tsv_pos;
+
+static fx_loc pos_loc(const tsv_pos *tp, const char *at)
+{
+    fx_loc loc = {tp->file, tp->line, 1};
+    for (const char *s = tp->line_start; s < at; s++)
+        if (((unsigned char)*s & 0xC0) != 0x80)
+            loc.col++;
+    return loc;
+}
+
+static bool add_name(fx_gazetteer *gz, const tsv_pos *tp, const char *at,
+                     const char *surface, fx_gaz_entry *e,
+                     GPtrArray *surfaces)
+{
+    char *key = fold_key(surface, strlen(surface));
+    fx_gaz_entry *prev = g_hash_table_lookup(gz->by_name, key);
+    if (prev && prev != e) {
+        fx_report__at(tp->rep, FX_SEV_ERROR, pos_loc(tp, at),
+                      (unsigned)g_utf8_strlen(surface, -1),
+                      "'%s' already names '%s' (line %u)", surface,
+                      prev->canonical, prev->loc.line);
+        g_free(key);
+        return false;
+    }
+    g_hash_table_replace(gz->by_name, key, e);
+    g_ptr_array_add(surfaces, (gpointer)surface);
+    return true;
+}
+
+static void load_line(fx_gazetteer *gz, tsv_pos *tp, char *line,
+                      GStringChunk *strings, GPtrArray *names,
+                      GPtrArray *acronyms)
+{
+    char **cols = g_strsplit(line, "\t", -1);
+    guint n = g_strv_length(cols);
+    if (n != NCOLS) {
+        fx_report__at(tp->rep, FX_SEV_ERROR, pos_loc(tp, line), 1,
+                      "expected %d tab-separated columns (canonical, "
+                      "acronym, aliases, parent, kind), found %u", NCOLS, n);
+        g_strfreev(cols);
+        return;
+    }
+    const char *at[NCOLS];
+    const char *p = line;
+    for (int c = 0; c < NCOLS; c++) {
+        at[c] = p;
+        p += strlen(cols[c]) + 1;
+        g_strstrip(cols[c]);
+    }
+    if (!*cols[COL_CANONICAL]) {
+        fx_report__at(tp->rep, FX_SEV_ERROR, pos_loc(tp, line), 1,
+                      "the canonical name is empty");
+        g_strfreev(cols);
+        return;
+    }
+    fx_gaz_entry *e = g_new0(fx_gaz_entry, 1);
+    e->canonical = g_string_chunk_insert_const(strings, cols[COL_CANONICAL]);
+    e->acronym = g_string_chunk_insert_const(strings, cols[COL_ACRONYM]);
+    e->parent = g_string_chunk_insert_const(strings, cols[COL_PARENT]);
+    e->kind = g_string_chunk_insert_const(strings, cols[COL_KIND]);
+    e->loc = pos_loc(tp, line);
+    g_ptr_array_add(gz->entries, e);
+    add_name(gz, tp, at[COL_CANONICAL], e->canonical, e, names);
+    if (*e->acronym) {
+        fx_gaz_entry *prev = g_hash_table_lookup(gz->by_acronym, e->acronym);
+        if (prev)
+            fx_report__at(tp->rep, FX_SEV_ERROR, pos_loc(tp, at[COL_ACRONYM]),
+                          (unsigned)strlen(e->acronym),
+                          "acronym '%s' already belongs to '%s' (line %u)",
+                          e->acronym, prev->canonical, prev->loc.line);
+        else
+            g_hash_table_insert(gz->by_acronym, (gpointer)e->acronym, e);
+        g_ptr_array_add(acronyms, (gpointer)e->acronym);
+    }
+    if (*cols[COL_ALIASES]) {
+        char **aliases = g_strsplit(cols[COL_ALIASES], "|", -1);
+        for (char **a = aliases; *a; a++) {
+            g_strstrip(*a);
+            if (!**a) {
+                fx_report__at(tp->rep, FX_SEV_ERROR,
+                              pos_loc(tp, at[COL_ALIASES]), 1,
+                              "empty alias (two '|' in a row?)");
+                continue;
+            }
+            add_name(gz, tp, at[COL_ALIASES],
+                     g_string_chunk_insert_const(strings, *a), e, names);
+        }
+        g_strfreev(aliases);
+    }
+    g_strfreev(cols);
+}
+
+fx_gazetteer *fx_gazetteer__load(const char *path, const char *name,
+                                 fx_loc directive, GStringChunk *strings,
+                                 fx_reporter *rep)
+{
+    gchar *data = NULL;
+    gsize len = 0;
+    GError *err = NULL;
+    if (!g_file_get_contents(path, &data, &len, &err)) {
+        fx_report__at(rep, FX_SEV_ERROR, directive, 1,
+                      "cannot read gazetteer: %s", err->message);
+        g_error_free(err);
+        return NULL;
+    }
+    const char *file = g_string_chunk_insert_const(strings, path);
+    if (!g_utf8_validate(data, (gssize)len, NULL)) {
+        fx_loc loc = {file, 0, 0};
+        fx_report__at(rep, FX_SEV_ERROR, loc, 1, "invalid UTF-8 in gazetteer");
+        g_free(data);
+        return NULL;
+    }
+    fx_gazetteer *gz = g_new0(fx_gazetteer, 1);
+    gz->name = g_strdup(name);
+    gz->entries = g_ptr_array_new_with_free_func(g_free);
+    gz->by_name = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    gz->by_acronym = g_hash_table_new(g_str_hash, g_str_equal);
+    GPtrArray *names = g_ptr_array_new(), *acronyms = g_ptr_array_new();
+    unsigned before = rep->errors;
+    bool seen_header = false;
+    tsv_pos tp = {file, 0, NULL, rep};
+    char *save = data;
+    for (char *line = data; line && *line;) {
+        char *nl = strchr(line, '\n');
+        if (nl)
+            *nl = '\0';
+        tp.line++;
+        tp.line_start = line;
+        size_t ll = strlen(line);
+        if (ll && line[ll - 1] == '\r')
+            line[ll - 1] = '\0';
+        if (*line && *line != '#') {
+            if (!seen_header) {
+                char *want = g_strjoinv("\t", (char **)header);
+                if (strcmp(line, want) != 0)
+                    fx_report__at(rep, FX_SEV_ERROR, pos_loc(&tp, line), 1,
+                                  "the first row must be the header '%s' "
+                                  "(tab-separated)", "canonical acronym "
+                                  "aliases parent kind");
+                g_free(want);
+                seen_header = true;
+            } else {
+                load_line(gz, &tp, line, strings, names, acronyms);
+            }
+        }
+        line = nl ? nl + 1 : NULL;
+    }
+    gz->names_pattern = alternation(names);
+    gz->acronyms_pattern = alternation(acronyms);
+    g_ptr_array_free(names, TRUE);
+    g_ptr_array_free(acronyms, TRUE);
+    g_free(save);
+    if (rep->errors != before) {
+        fx_gazetteer__free(gz);
+        return NULL;
+    }
+    return gz;
+}
+
+const char *fx_gazetteer__name(const fx_gazetteer *gaz)
+{
+    return gaz->name;
+}
+
+const char *fx_gazetteer__names_pattern(const fx_gazetteer *gaz)
+{
+    return gaz->names_pattern;
+}
+
+const char *fx_gazetteer__acronyms_pattern(const fx_gazetteer *gaz)
+{
+    return gaz->acronyms_pattern;
+}
+
+const fx_gaz_entry *fx_gazetteer__lookup(const fx_gazetteer *gaz,
+                                         const char *text, gsize len)
+{
+    char *exact = g_strndup(text, len);
+    const fx_gaz_entry *e = g_hash_table_lookup(gaz->by_acronym, exact);
+    g_free(exact);
+    if (e)
+        return e;
+    char *key = fold_key(text, len);
+    e = g_hash_table_lookup(gaz->by_name, key);
+    g_free(key);
+    return e;
+}

@@ -1,0 +1,288 @@
+/*
+ * internal.h: what the files of src/extract share.  Never installed.
+ */
+#ifndef FX_EXTRACT_INTERNAL_H
+#define FX_EXTRACT_INTERNAL_H
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <glib.h>
+#include <pcre2.h>
+#include <stdbool.h>
+
+#include "../figex.h"
+
+/* ---- Positions in rule files ---------------------------------------------- */
+
+/* A place in a rule file; `file` is interned in the ruleset's string chunk. */
+typedef struct {
+    const char *file;
+    unsigned line;
+    unsigned col;
+} fx_loc;
+
+/*
+ * An anchor maps the bytes of a located string from `offset` on back to a
+ * file position.  When `literal` is set, each character after the anchor
+ * moves one column right; otherwise (text the loader generated, such as the
+ * "(?:" around a macro) every byte maps to the anchor's own position.
+ */
+typedef struct {
+    gsize offset;
+    fx_loc loc;
+    bool literal;
+} fx_anchor;
+
+/* A string built from rule-file text that remembers where each byte came
+ * from, so that a PCRE2 error offset becomes file:line:column. */
+typedef struct {
+    GString *str;
+    GArray *anchors; /* of fx_anchor, offsets ascending */
+} fx_locstr;
+
+void fx_locstr__init(fx_locstr *ls);
+void fx_locstr__clear(fx_locstr *ls);
+void fx_locstr__append(fx_locstr *ls, const char *text, gssize len,
+                       fx_loc loc, bool literal);
+void fx_locstr__append_locstr(fx_locstr *ls, const fx_locstr *other);
+fx_loc fx_locstr__locate(const fx_locstr *ls, gsize offset);
+
+/* ---- Diagnostics ----------------------------------------------------------- */
+
+typedef struct {
+    fx_diag_fn fn;
+    void *payload;
+    unsigned errors;
+    unsigned warnings;
+    GHashTable *seen; /* diagnostics already given, made on first use */
+} fx_reporter;
+
+/* Free what a reporter holds (not the reporter itself). */
+void fx_report__clear(fx_reporter *rep);
+
+/* Report a problem at `loc`, underlining `span` characters (0 = 1). */
+void fx_report__at(fx_reporter *rep, fx_severity sev, fx_loc loc,
+                   unsigned span, const char *fmt, ...) G_GNUC_PRINTF(5, 6);
+
+/* ---- Captures -------------------------------------------------------------- */
+
+/*
+ * The named captures a pattern may use.  Each kind of fact reads the ones it
+ * needs; a pattern naming any other capture is an error at load time.
+ */
+typedef enum {
+    FX_CAP_NAME = 0,
+    FX_CAP_ACRONYM,
+    FX_CAP_HONORIFIC,
+    FX_CAP_TITLE,
+    FX_CAP_YEAR,
+    FX_CAP_MONTH,
+    FX_CAP_DAY,
+    FX_CAP_QUALIFIER,
+    FX_CAP_NUMBER,
+    FX_CAP_SCALE,
+    FX_CAP_CURRENCY,
+    FX_CAP_PERCENT,
+    FX_CAP_UNIT,
+    FX_CAP_COUNT
+} fx_cap;
+
+const char *fx_cap__name(fx_cap cap);
+
+/* Most groups one capture name may have (PCRE2_DUPNAMES branches). */
+#define FX_CAP_MAX_GROUPS 8
+
+typedef struct {
+    guint8 count;
+    guint16 group[FX_CAP_MAX_GROUPS];
+} fx_cap_groups;
+
+/* ---- Gazetteers ------------------------------------------------------------ */
+
+typedef struct {
+    const char *canonical;
+    const char *acronym; /* "" when none */
+    const char *parent;
+    const char *kind;
+    fx_loc loc;
+} fx_gaz_entry;
+
+typedef struct fx_gazetteer fx_gazetteer;
+
+/* Load a TSV gazetteer; problems are reported with file:line:col. */
+fx_gazetteer *fx_gazetteer__load(const char *path, const char *name,
+                                 fx_loc directive, GStringChunk *strings,
+                                 fx_reporter *rep);
+void fx_gazetteer__free(fx_gazetteer *gaz);
+const char *fx_gazetteer__name(const fx_gazetteer *gaz);
+/* Pattern source for the names and aliases, or for the acronyms. */
+const char *fx_gazetteer__names_pattern(const fx_gazetteer *gaz);
+const char *fx_gazetteer__acronyms_pattern(const fx_gazetteer *gaz);
+/* Find an entry by acronym (exact) or by name or alias (folded). */
+const fx_gaz_entry *fx_gazetteer__lookup(const fx_gazetteer *gaz,
+                                         const char *text, gsize len);
+
+/* ---- Rules and rulesets ---------------------------------------------------- */
+
+typedef struct {
+    char *text;     /* the example text, escapes decoded */
+    char *expected; /* "VALUE" or "VALUE; column=value; ..."; NULL: counter */
+    fx_loc loc;     /* where the example text starts */
+} fx_example;
+
+typedef struct {
+    char *id;
+    fx_type type;
+    int priority;
+    char *description;
+    fx_loc loc;           /* the `rule` line */
+    fx_locstr pattern;    /* as written, continuation lines joined */
+    bool has_pattern;
+    bool has_type;
+    GPtrArray *examples;  /* of fx_example */
+    pcre2_code *code;
+    fx_cap_groups caps[FX_CAP_COUNT];
+    unsigned index;       /* load order, the last tie-break in overlaps */
+    char *source_ref;     /* "file:line", the rule_source column */
+    size_t lookbehind;    /* longest lookbehind, in bytes */
+} fx_rule;
+
+struct fx_ruleset {
+    GPtrArray *rules;       /* of fx_rule, in load order */
+    GPtrArray *gazetteers;  /* of fx_gazetteer */
+    GStringChunk *strings;  /* interned file names and gazetteer text */
+    size_t examples;
+    size_t lookbehind;      /* longest lookbehind of any rule, in bytes */
+};
+
+/* Free an fx_rule (a GDestroyNotify for fx_ruleset.rules). */
+void fx_rule__free(gpointer rule);
+
+/* Parse one rule file into `rs` (rules, macros, gazetteer directives). */
+typedef struct fx_macro_table fx_macro_table;
+bool fx_rules__parse_file(fx_ruleset *rs, fx_macro_table *macros,
+                          const char *path, fx_reporter *rep);
+
+fx_macro_table *fx_macros__new(void);
+void fx_macros__free(fx_macro_table *mt);
+/* Define a macro; reports a duplicate definition. */
+void fx_macros__define(fx_macro_table *mt, const char *name,
+                       const fx_locstr *body, fx_loc loc, fx_reporter *rep);
+/* Expand {{NAME}} references of `src` into `out`; false on an error. */
+bool fx_macros__expand(fx_macro_table *mt, const fx_locstr *src,
+                       fx_locstr *out, fx_reporter *rep);
+/* Report macros that no rule used. */
+void fx_macros__report_unused(fx_macro_table *mt, fx_reporter *rep);
+
+/* Compile every rule's pattern and check its examples. */
+bool fx_rules__compile(fx_ruleset *rs, fx_macro_table *macros,
+                       fx_reporter *rep);
+
+/* ---- Matches, fields and normalisers --------------------------------------- */
+
+/* One match of a rule in a subject (the engine's window, or an example). */
+typedef struct {
+    const fx_rule *rule;
+    const char *subject;
+    const PCRE2_SIZE *ovector;
+    uint32_t pairs;
+} fx_match;
+
+/* The first set group for `cap`; false when the pattern has none set. */
+bool fx_match__get(const fx_match *m, fx_cap cap, const char **text,
+                   gsize *len);
+
+/* The row fields a normaliser fills (all start empty). */
+typedef enum {
+    FX_F_TEXT = 0,
+    FX_F_VALUE,
+    FX_F_LOW,
+    FX_F_HIGH,
+    FX_F_UNIT,
+    FX_F_QUALIFIER,
+    FX_F_PRECISION,
+    FX_F_ACRONYM,
+    FX_F_TITLE,
+    FX_F_AS_OF,
+    FX_F_AGENCY,
+    FX_F_COUNT
+} fx_field;
+
+typedef struct {
+    GString *f[FX_F_COUNT];
+} fx_fields;
+
+void fx_fields__init(fx_fields *fl);
+void fx_fields__reset(fx_fields *fl);
+void fx_fields__clear(fx_fields *fl);
+/* The fx_field matching a column name, or -1. */
+int fx_field__from_column(const char *column);
+
+/*
+ * A kind of fact: how its matches become rows.  `normalise` fills `out`
+ * from the match and returns false to drop the match (for example an
+ * impossible date).  `family` groups the kinds whose matches compete for
+ * the same text: within a family overlapping matches are resolved, across
+ * families they coexist (an agency inside an official's title).
+ */
+typedef struct {
+    fx_type type;
+    const char *name;
+    unsigned family;
+    unsigned caps; /* bit (1u << fx_cap) for each capture it reads */
+    bool (*normalise)(const fx_match *m, const fx_ruleset *rs,
+                      fx_fields *out);
+} fx_kind;
+
+const fx_kind *fx_kind__get(fx_type type);
+
+/* Normalise a match of its rule: text folding, then the kind's normaliser. */
+bool fx_normalise__match(const fx_match *m, const fx_ruleset *rs,
+                         fx_fields *out);
+
+bool fx_norm__agency(const fx_match *m, const fx_ruleset *rs, fx_fields *out);
+bool fx_norm__official(const fx_match *m, const fx_ruleset *rs,
+                       fx_fields *out);
+bool fx_norm__date(const fx_match *m, const fx_ruleset *rs, fx_fields *out);
+bool fx_norm__statistic(const fx_match *m, const fx_ruleset *rs,
+                        fx_fields *out);
+
+/* ---- Normaliser building blocks (unit-tested directly) ---------------------- */
+
+/* Append `s` with each whitespace run folded to one space, ends trimmed,
+ * invalid UTF-8 replaced by U+FFFD. */
+void fx_text__fold(GString *out, const char *s, gsize len);
+
+/* Map a qualifier phrase ("more than", "since", "about") to its symbol
+ * (">", ">=", "~", ...); NULL when the phrase is unknown. */
+const char *fx_qualifier__symbol(const char *phrase, gsize len);
+
+/* Month number 1-12 from a name, abbreviation or number; 0 if none. */
+int fx_date__month(const char *s, gsize len);
+
+/*
+ * Fill value, low, high and precision for a calendar date.  `month` and
+ * `day` are 0 when absent.  `qualifier` is a symbol or NULL.
+ * @return false for an impossible date.
+ */
+bool fx_date__fill(fx_fields *out, int year, int month, int day,
+                   const char *qualifier);
+
+/*
+ * Write `number` (digits with optional thousands separators and one
+ * decimal point) times 10^`exp10` as a plain decimal into `out`.
+ * @return false when `number` is not a number.
+ */
+bool fx_number__scale(GString *out, const char *number, gsize len,
+                      int exp10);
+
+/* Power of ten of a scale word ("million" = 6, "bn" = 9); -1 if unknown. */
+int fx_number__scale_word(const char *s, gsize len);
+
+/* ISO 4217 code for a currency sign or word ("$", "dollars"); or NULL. */
+const char *fx_number__currency(const char *s, gsize len);
+
+/* Join the lines of a title block: a line that continues a wrapped phrase
+ * is joined with a space, a new line of the block with ", ". */
+void fx_title__join(GString *out, const char *s, gsize len);
+
+#endif /* FX_EXTRACT_INTERNAL_H */

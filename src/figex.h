@@ -1,0 +1,262 @@
+/*
+ * figex.h: the public interface of libfigex.
+ *
+ * figex pulls the facts journalists cite out of English prose: agencies,
+ * officials, dates and statistics.  Each fact becomes one row with exact
+ * provenance (byte offsets, line, column, the rule that made it).
+ *
+ * The pipeline is push-driven:
+ *
+ *     fx_ruleset_load()            rule files -> compiled, immutable ruleset
+ *     fx_engine_new()              one engine per stream, bound to a sink
+ *       fx_engine_begin(name)      start a document
+ *       fx_engine_feed(buf, len)   any number of times, any chunk sizes
+ *       fx_engine_finish()         end the document, flush its rows
+ *
+ * Rows reach the sink in input order.  The output does not depend on how
+ * the input was cut into chunks.
+ *
+ * If it is not in this header, it is not API.
+ */
+#ifndef FIGEX_H
+#define FIGEX_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(FIGEX_BUILDING) && defined(__GNUC__)
+#define FX_API __attribute__((visibility("default")))
+#else
+#define FX_API
+#endif
+
+#define FIGEX_VERSION "0.1.0"
+
+/* Status codes returned by every library call.  0 is success. */
+typedef enum {
+    FX_OK = 0,
+    FX_ERR_NOMEM,   /* out of memory */
+    FX_ERR_IO,      /* reading or writing failed */
+    FX_ERR_RULES,   /* the rule files are invalid (diagnostics say why) */
+    FX_ERR_INPUT,   /* the input cannot be processed */
+    FX_ERR_USAGE,   /* the call was made with invalid arguments */
+    FX_ERR_SINK     /* the sink refused a row */
+} fx_status;
+
+/* Fixed English text for a status code; never NULL, never freed. */
+FX_API const char *fx_status_str(fx_status status);
+
+/* ---- Diagnostics -------------------------------------------------------- */
+
+typedef enum { FX_SEV_ERROR, FX_SEV_WARNING } fx_severity;
+
+/*
+ * One problem found while loading rules or scanning text.  `line` and `col`
+ * are 1-based (col counts characters) and 0 when unknown; `offset` is the
+ * byte offset in the input for problems found in text (else 0).
+ * `source_line` is the offending line without its newline, or NULL, and
+ * `span` the number of characters to underline from `col` (at least 1).
+ * All pointers are borrowed for the duration of the callback.
+ */
+typedef struct {
+    fx_severity severity;
+    const char *file;
+    unsigned line;
+    unsigned col;
+    uint64_t offset;
+    const char *message;
+    const char *source_line;
+    unsigned span;
+} fx_diag;
+
+typedef void (*fx_diag_fn)(const fx_diag *diag, void *payload);
+
+/* ---- Types of facts ------------------------------------------------------ */
+
+typedef enum {
+    FX_TYPE_AGENCY = 0,
+    FX_TYPE_OFFICIAL,
+    FX_TYPE_DATE,
+    FX_TYPE_STATISTIC,
+    FX_TYPE_IGNORE, /* claims a span so that no date or statistic is made */
+    FX_TYPE_COUNT
+} fx_type;
+
+/* Name of a type ("agency", ...); NULL for an invalid value. */
+FX_API const char *fx_type_name(fx_type type);
+
+/* Parse a type name; returns 0 on success, -1 for an unknown name. */
+FX_API int fx_type_from_name(const char *name, fx_type *out);
+
+/* ---- Rows ---------------------------------------------------------------- */
+
+/*
+ * The row schema.  Columns are only ever added at the end; none is renamed
+ * or reordered, because users' spreadsheets depend on them.
+ */
+typedef enum {
+    FX_COL_SOURCE = 0,
+    FX_COL_START_BYTE,
+    FX_COL_END_BYTE,
+    FX_COL_LINE,
+    FX_COL_COLUMN,
+    FX_COL_TYPE,
+    FX_COL_TEXT,
+    FX_COL_VALUE,
+    FX_COL_LOW,
+    FX_COL_HIGH,
+    FX_COL_UNIT,
+    FX_COL_QUALIFIER,
+    FX_COL_PRECISION,
+    FX_COL_ACRONYM,
+    FX_COL_TITLE,
+    FX_COL_AS_OF,
+    FX_COL_AGENCY,
+    FX_COL_RULE,
+    FX_COL_RULE_SOURCE,
+    FX_COL_COUNT
+} fx_column;
+
+/* Header name of a column ("source", "start_byte", ...). */
+FX_API const char *fx_column_name(fx_column col);
+
+/*
+ * One extracted fact.  String fields are never NULL ("" when empty) and are
+ * valid UTF-8.  Offsets are half-open byte offsets from the start of the
+ * document; line and column are 1-based, the column counted in characters.
+ * A row passed to a sink is borrowed: it is valid only until the callback
+ * returns, so a sink that keeps it must copy it.
+ */
+typedef struct {
+    const char *source;
+    uint64_t start_byte;
+    uint64_t end_byte;
+    uint64_t line;
+    uint64_t column;
+    fx_type type;
+    const char *text;
+    const char *value;
+    const char *low;
+    const char *high;
+    const char *unit;
+    const char *qualifier;
+    const char *precision;
+    const char *acronym;
+    const char *title;
+    const char *as_of;
+    const char *agency;
+    const char *rule;
+    const char *rule_source;
+} fx_row;
+
+/* Size of the scratch buffer fx_row_cell() needs for numeric columns. */
+#define FX_CELL_BUF 24
+
+/*
+ * The text of one column of a row, as the emitters write it.  Numeric
+ * columns are formatted into `buf`; other columns return the row's own
+ * string.  The result is borrowed from the row or from `buf`.
+ */
+FX_API const char *fx_row_cell(const fx_row *row, fx_column col,
+                               char buf[FX_CELL_BUF]);
+
+/* ---- Sinks ---------------------------------------------------------------- */
+
+/*
+ * Where rows go.  The engine calls `row` for each row in input order; the
+ * caller calls `begin` once before the first document and `finish` once
+ * after the last.  Each callback returns FX_OK or an error that stops the
+ * run.  `free` releases `payload` and may be NULL.
+ */
+typedef struct {
+    const char *name;
+    fx_status (*begin)(void *payload);
+    fx_status (*row)(void *payload, const fx_row *row);
+    fx_status (*finish)(void *payload);
+    void (*free)(void *payload);
+    void *payload;
+} fx_sink;
+
+/*
+ * Writers for the row schema: CSV (RFC 4180, CRLF-free: rows end in LF,
+ * fields quoted only when needed) and TSV (one row per line; TAB, LF, CR
+ * and backslash inside fields are written as \t, \n, \r and \\).  Both
+ * write a header row in `begin`.  The stream stays owned by the caller.
+ * @return FX_OK, or FX_ERR_NOMEM.
+ */
+FX_API fx_status fx_emit_csv_new(fx_sink *out, FILE *stream);
+FX_API fx_status fx_emit_tsv_new(fx_sink *out, FILE *stream);
+
+/* Release a sink made by fx_emit_*_new(); a zeroed sink is a no-op. */
+FX_API void fx_sink_free(fx_sink *sink);
+
+/* ---- Rule sets ------------------------------------------------------------- */
+
+typedef struct fx_ruleset fx_ruleset;
+
+/*
+ * Load and compile rules.  Each path is a rule file (*.rules) or a folder,
+ * whose *.rules files are loaded in name order.  Macros and gazetteers are
+ * shared by all files.  Every problem is reported to `diag` (may be NULL)
+ * with file, line and column; the load fails if any rule is bad.  Each
+ * rule's inline examples are checked.
+ * @return FX_OK and a ruleset in *out that the caller frees with
+ *         fx_ruleset_free(), or FX_ERR_RULES / FX_ERR_IO and *out = NULL.
+ */
+FX_API fx_status fx_ruleset_load(fx_ruleset **out, const char *const *paths,
+                                 size_t npaths, fx_diag_fn diag,
+                                 void *payload);
+
+/* Free a ruleset; NULL is a no-op.  No engine may still use it. */
+FX_API void fx_ruleset_free(fx_ruleset *rules);
+
+/* Number of rules, and of inline examples checked, in a loaded ruleset. */
+FX_API size_t fx_ruleset_rule_count(const fx_ruleset *rules);
+FX_API size_t fx_ruleset_example_count(const fx_ruleset *rules);
+
+/* ---- Engine ------------------------------------------------------------------ */
+
+typedef struct fx_engine fx_engine;
+
+/*
+ * Longest match the engine guarantees to find exactly as a whole-document
+ * scan would, in bytes.  A match attempt that would need more is abandoned
+ * with a warning naming the rule and offset.
+ */
+#define FX_MAX_MATCH (64u * 1024u)
+
+/*
+ * Make an engine that scans text with `rules` and hands rows to `sink`.
+ * `rules` and `sink` are borrowed and must outlive the engine.  Warnings
+ * found in text (a rule hitting a PCRE2 limit, say) go to `diag`.
+ * @return FX_OK and an engine the caller frees with fx_engine_free().
+ */
+FX_API fx_status fx_engine_new(fx_engine **out, const fx_ruleset *rules,
+                               const fx_sink *sink, fx_diag_fn diag,
+                               void *payload);
+
+/* Keep only rows whose type bit (1u << fx_type) is set; default all. */
+FX_API void fx_engine_set_types(fx_engine *eng, unsigned type_mask);
+
+/* Start a document named `source` (copied); ends any open one first. */
+FX_API fx_status fx_engine_begin(fx_engine *eng, const char *source);
+
+/* Scan the next `len` bytes of the document. */
+FX_API fx_status fx_engine_feed(fx_engine *eng, const void *buf, size_t len);
+
+/* End the document: scan what is left and emit its remaining rows. */
+FX_API fx_status fx_engine_finish(fx_engine *eng);
+
+/* Free an engine; NULL is a no-op. */
+FX_API void fx_engine_free(fx_engine *eng);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* FIGEX_H */

@@ -1,0 +1,365 @@
+/*
+ * main.c: the figex command line.  It parses options, opens files, prints
+ * diagnostics and picks the exit code; all matching is in libfigex.
+ *
+ * Exit status:  0  success (also when no rows were found)
+ *               2  usage, rule, input or output error
+ */
+#define _POSIX_C_SOURCE 200809L /* fdopen */
+#include "figex.h"
+
+#include <errno.h>
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define EXIT_TROUBLE 2
+#define DEFAULT_BLOCK ((size_t)1 << 20)
+
+typedef struct {
+    char **rules;
+    char *format;
+    char *output;
+    char *types;
+    char *block_size;
+    gboolean version;
+} options;
+
+/* ---- diagnostics ---- */
+
+static void print_caret(const fx_diag *d)
+{
+    if (!d->source_line || d->col == 0)
+        return;
+    fprintf(stderr, "  %s\n  ", d->source_line);
+    const char *s = d->source_line;
+    for (unsigned c = 1; c < d->col && *s; c++) {
+        fputc(*s == '\t' ? '\t' : ' ', stderr);
+        s = g_utf8_next_char(s);
+    }
+    unsigned left = (unsigned)g_utf8_strlen(s, -1);
+    unsigned span = d->span > left ? (left ? left : 1) : d->span;
+    for (unsigned i = 0; i < span; i++)
+        fputc('^', stderr);
+    fputc('\n', stderr);
+}
+
+static void print_diag(const fx_diag *d, void *payload)
+{
+    (void)payload;
+    const char *sev = d->severity == FX_SEV_ERROR ? "error" : "warning";
+    const char *file = d->file ? d->file : "-";
+    if (d->line)
+        fprintf(stderr, "figex: %s:%u:%u: %s: %s\n", file, d->line, d->col,
+                sev, d->message);
+    else if (d->offset || d->severity == FX_SEV_WARNING)
+        fprintf(stderr, "figex: %s: byte %llu: %s: %s\n", file,
+                (unsigned long long)d->offset, sev, d->message);
+    else
+        fprintf(stderr, "figex: %s: %s: %s\n", file, sev, d->message);
+    print_caret(d);
+}
+
+static void fail_usage(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "figex: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\nTry 'figex --help'.\n");
+}
+
+/* ---- default rules ---- */
+
+/* The bundled rules: installed beside the binary, else the source tree. */
+static char *default_rules(void)
+{
+    char *exe = g_file_read_link("/proc/self/exe", NULL);
+    if (exe) {
+        char *bin = g_path_get_dirname(exe);
+        char *p = g_build_filename(bin, "..", "share", "figex", "rules", NULL);
+        g_free(bin);
+        g_free(exe);
+        if (g_file_test(p, G_FILE_TEST_IS_DIR))
+            return p;
+        g_free(p);
+    }
+    if (g_file_test(FIGEX_SOURCE_RULES, G_FILE_TEST_IS_DIR))
+        return g_strdup(FIGEX_SOURCE_RULES);
+    return g_strdup(FIGEX_INSTALL_RULES);
+}
+
+/* ---- option values ---- */
+
+static bool parse_block_size(const char *s, size_t *out)
+{
+    char *end = NULL;
+    errno = 0;
+    unsigned long long n = strtoull(s, &end, 10);
+    if (end == s || errno)
+        return false;
+    if (*end == 'k' || *end == 'K')
+        n <<= 10, end++;
+    else if (*end == 'm' || *end == 'M')
+        n <<= 20, end++;
+    if (*end || n == 0 || n > (1ull << 30))
+        return false;
+    *out = (size_t)n;
+    return true;
+}
+
+static bool parse_types(const char *list, unsigned *mask)
+{
+    *mask = 0;
+    char **names = g_strsplit(list, ",", -1);
+    bool ok = names[0] != NULL;
+    for (char **n = names; *n && ok; n++) {
+        fx_type t;
+        if (fx_type_from_name(g_strstrip(*n), &t) != 0 ||
+            t == FX_TYPE_IGNORE) {
+            fail_usage("unknown type '%s' in --types (expected agency, "
+                       "official, date or statistic)", *n);
+            ok = false;
+        }
+        *mask |= 1u << t;
+    }
+    g_strfreev(names);
+    return ok;
+}
+
+/* ---- running ---- */
+
+/* Scan one input; false if it could not be read (reported). */
+static bool scan_file(fx_engine *eng, const char *path, char *buf,
+                      size_t block, fx_status *sink_status)
+{
+    bool is_stdin = strcmp(path, "-") == 0;
+    if (!is_stdin && g_file_test(path, G_FILE_TEST_IS_DIR)) {
+        fprintf(stderr, "figex: %s: error: is a directory\n", path);
+        return false;
+    }
+    FILE *fp = is_stdin ? stdin : fopen(path, "rb");
+    if (!fp) {
+        fprintf(stderr, "figex: %s: error: cannot open: %s\n", path,
+                g_strerror(errno));
+        return false;
+    }
+    bool ok = true;
+    fx_status st = fx_engine_begin(eng, path);
+    size_t n;
+    while (st == FX_OK && (n = fread(buf, 1, block, fp)) > 0)
+        st = fx_engine_feed(eng, buf, n);
+    if (ferror(fp)) {
+        fprintf(stderr, "figex: %s: error: read failed: %s\n", path,
+                g_strerror(errno));
+        ok = false;
+    }
+    if (st == FX_OK)
+        st = fx_engine_finish(eng);
+    if (!is_stdin)
+        fclose(fp);
+    if (st != FX_OK)
+        *sink_status = st;
+    return ok;
+}
+
+/* Where rows go: stdout, or a temporary file renamed on success. */
+typedef struct {
+    FILE *fp;
+    char *tmp;
+} output;
+
+static bool open_output(output *o, const char *path)
+{
+    if (!path) {
+        o->fp = stdout;
+        return true;
+    }
+    char *dir = g_path_get_dirname(path), *base = g_path_get_basename(path);
+    char *name = g_strdup_printf(".%s.XXXXXX", base);
+    o->tmp = g_build_filename(dir, name, NULL);
+    g_free(dir);
+    g_free(base);
+    g_free(name);
+    int fd = g_mkstemp(o->tmp);
+    if (fd < 0 || !(o->fp = fdopen(fd, "wb"))) {
+        fprintf(stderr, "figex: %s: error: cannot create output: %s\n", path,
+                g_strerror(errno));
+        if (fd >= 0) {
+            close(fd);
+            g_unlink(o->tmp);
+        }
+        return false;
+    }
+    return true;
+}
+
+/* Commit or discard the output; false when writing it failed. */
+static bool close_output(output *o, const char *path, bool commit)
+{
+    if (!o->tmp)
+        return fflush(stdout) == 0 || !commit;
+    bool ok = fclose(o->fp) == 0;
+    if (commit && ok && g_rename(o->tmp, path) == 0)
+        return true;
+    if (commit)
+        fprintf(stderr, "figex: %s: error: cannot write output: %s\n", path,
+                g_strerror(errno));
+    g_unlink(o->tmp);
+    return !commit;
+}
+
+static int cmd_check(char **paths, int n)
+{
+    char *def = NULL;
+    const char *one[1];
+    if (n == 0) {
+        one[0] = def = default_rules();
+        paths = (char **)one;
+        n = 1;
+    }
+    fx_ruleset *rs = NULL;
+    fx_status st = fx_ruleset_load(&rs, (const char *const *)paths,
+                                   (size_t)n, print_diag, NULL);
+    if (st == FX_OK)
+        printf("figex: %zu rules loaded, %zu examples checked: ok\n",
+               fx_ruleset_rule_count(rs), fx_ruleset_example_count(rs));
+    fx_ruleset_free(rs);
+    g_free(def);
+    return st == FX_OK ? 0 : EXIT_TROUBLE;
+}
+
+int main(int argc, char **argv)
+{
+    options opt = {0};
+    GOptionEntry entries[] = {
+        {"rules", 'r', 0, G_OPTION_ARG_FILENAME_ARRAY, &opt.rules,
+         "Rule file or folder (repeatable; default: the bundled rules)",
+         "PATH"},
+        {"format", 'f', 0, G_OPTION_ARG_STRING, &opt.format,
+         "Output format: csv (default) or tsv", "FORMAT"},
+        {"output", 'o', 0, G_OPTION_ARG_FILENAME, &opt.output,
+         "Write rows to FILE (replaced only when the run succeeds)", "FILE"},
+        {"types", 't', 0, G_OPTION_ARG_STRING, &opt.types,
+         "Only these types, comma-separated (agency,official,date,"
+         "statistic)", "LIST"},
+        {"block-size", 0, 0, G_OPTION_ARG_STRING, &opt.block_size,
+         "Read input in blocks of N bytes (K and M suffixes; default 1M)",
+         "N"},
+        {"version", 'V', 0, G_OPTION_ARG_NONE, &opt.version,
+         "Print the version and exit", NULL},
+        {NULL, 0, 0, 0, NULL, NULL, NULL},
+    };
+    GOptionContext *ctx = g_option_context_new(
+        "[FILE...] | check [RULES...]");
+    g_option_context_set_summary(
+        ctx, "Extract agencies, officials, dates and statistics from text\n"
+             "as CSV or TSV rows.  Reads standard input when no FILE (or -)"
+             " is given.\n'figex check' loads rules and checks their "
+             "examples.");
+    g_option_context_set_description(
+        ctx, "Exit status: 0 success (also with no rows); 2 usage, rule, "
+             "input or output error.\n");
+    g_option_context_add_main_entries(ctx, entries, NULL);
+    GError *err = NULL;
+    int status = EXIT_TROUBLE;
+    fx_ruleset *rs = NULL;
+    fx_engine *eng = NULL;
+    fx_sink sink = {0};
+    output out = {0};
+    char *buf = NULL, *def_rules = NULL;
+    if (!g_option_context_parse(ctx, &argc, &argv, &err)) {
+        fail_usage("%s", err->message);
+        g_error_free(err);
+        goto done;
+    }
+    if (opt.version) {
+        printf("figex %s\n", FIGEX_VERSION);
+        status = 0;
+        goto done;
+    }
+    if (argc > 1 && strcmp(argv[1], "check") == 0) {
+        int n = argc - 2 + (opt.rules ? (int)g_strv_length(opt.rules) : 0);
+        char **paths = g_new0(char *, (gsize)n + 1);
+        int k = 0;
+        for (char **r = opt.rules; r && *r; r++)
+            paths[k++] = *r;
+        for (int i = 2; i < argc; i++)
+            paths[k++] = argv[i];
+        status = cmd_check(paths, n);
+        g_free(paths);
+        goto done;
+    }
+    size_t block = DEFAULT_BLOCK;
+    if (opt.block_size && !parse_block_size(opt.block_size, &block)) {
+        fail_usage("invalid --block-size '%s' (a whole number of bytes from"
+                   " 1 to 1G, K and M suffixes allowed)", opt.block_size);
+        goto done;
+    }
+    const char *format = opt.format ? opt.format : "csv";
+    if (strcmp(format, "csv") != 0 && strcmp(format, "tsv") != 0) {
+        fail_usage("unknown --format '%s' (expected csv or tsv)", format);
+        goto done;
+    }
+    unsigned mask = ~0u;
+    if (opt.types && !parse_types(opt.types, &mask))
+        goto done;
+
+    const char *one[1];
+    const char *const *paths = (const char *const *)opt.rules;
+    size_t npaths = opt.rules ? g_strv_length(opt.rules) : 0;
+    if (npaths == 0) {
+        one[0] = def_rules = default_rules();
+        paths = one;
+        npaths = 1;
+    }
+    if (fx_ruleset_load(&rs, paths, npaths, print_diag, NULL) != FX_OK)
+        goto done;
+    if (!open_output(&out, opt.output))
+        goto done;
+    if ((strcmp(format, "csv") == 0 ? fx_emit_csv_new(&sink, out.fp)
+                                    : fx_emit_tsv_new(&sink, out.fp)) !=
+            FX_OK ||
+        fx_engine_new(&eng, rs, &sink, print_diag, NULL) != FX_OK) {
+        fprintf(stderr, "figex: error: out of memory\n");
+        close_output(&out, opt.output, false);
+        goto done;
+    }
+    fx_engine_set_types(eng, mask);
+    buf = g_malloc(block);
+    bool inputs_ok = true;
+    fx_status st = sink.begin(sink.payload);
+    const char *stdin_only[] = {"-"};
+    char **files = argc > 1 ? argv + 1 : (char **)stdin_only;
+    int nfiles = argc > 1 ? argc - 1 : 1;
+    for (int i = 0; i < nfiles && st == FX_OK; i++)
+        if (!scan_file(eng, files[i], buf, block, &st))
+            inputs_ok = false;
+    if (st == FX_OK)
+        st = sink.finish(sink.payload);
+    if (st != FX_OK)
+        fprintf(stderr, "figex: %s: error: %s\n",
+                opt.output ? opt.output : "standard output",
+                st == FX_ERR_IO ? g_strerror(errno) : fx_status_str(st));
+    bool ok = st == FX_OK && inputs_ok;
+    if (!inputs_ok && opt.output)
+        fprintf(stderr, "figex: %s: not written because an input failed\n",
+                opt.output);
+    if (!close_output(&out, opt.output, ok))
+        ok = false;
+    status = ok ? 0 : EXIT_TROUBLE;
+done:
+    fx_engine_free(eng);
+    fx_sink_free(&sink);
+    fx_ruleset_free(rs);
+    g_free(buf);
+    g_free(def_rules);
+    g_strfreev(opt.rules);
+    g_free(opt.format);
+    g_free(opt.output);
+    g_free(opt.types);
+    g_free(opt.block_size);
+    g_option_context_free(ctx);
+    return status;
+}
