@@ -60,6 +60,8 @@ struct fx_engine {
     bool open;
     char *buf;           /* buf[0..len) is the document's [base, base+len) */
     size_t len, cap;
+    size_t scan_len;     /* bytes a scan may look at: len less any
+                            incomplete UTF-8 character at the end */
     uint64_t base;
     uint64_t *next;      /* per rule: next search offset, base <= next */
     size_t context;      /* bytes kept before the earliest needed offset */
@@ -206,7 +208,7 @@ static void add_candidate(fx_engine *e, const fx_rule *r, PCRE2_SIZE *ov)
 static size_t next_char(const fx_engine *e, size_t off)
 {
     size_t n = off + 1;
-    while (n < e->len && ((unsigned char)e->buf[n] & 0xC0) == 0x80 &&
+    while (n < e->scan_len && ((unsigned char)e->buf[n] & 0xC0) == 0x80 &&
            n - off < 4)
         n++;
     return n;
@@ -220,9 +222,9 @@ static void scan_rule(fx_engine *e, guint i, bool final)
     uint32_t opts = (final ? 0 : PCRE2_PARTIAL_HARD) |
                     (e->base > 0 ? PCRE2_NOTBOL : 0);
     PCRE2_SIZE *ov = pcre2_get_ovector_pointer(e->md);
-    while (off < e->len) {
-        int rc = pcre2_match(r->code, (PCRE2_SPTR)e->buf, e->len, off, opts,
-                             e->md, e->mctx);
+    while (off < e->scan_len) {
+        int rc = pcre2_match(r->code, (PCRE2_SPTR)e->buf, e->scan_len, off,
+                             opts, e->md, e->mctx);
         if (rc >= 0) {
             if (ov[1] <= ov[0] || ov[0] < off) {
                 /* Empty (or \K-reversed) matches make no row. */
@@ -232,7 +234,7 @@ static void scan_rule(fx_engine *e, guint i, bool final)
             add_candidate(e, r, ov);
             off = ov[1];
         } else if (rc == PCRE2_ERROR_PARTIAL) {
-            if (e->len - ov[0] <= FX_MAX_MATCH) {
+            if (e->scan_len - ov[0] <= FX_MAX_MATCH) {
                 off = ov[0]; /* wait here for more text */
                 break;
             }
@@ -242,16 +244,16 @@ static void scan_rule(fx_engine *e, guint i, bool final)
                     FX_MAX_MATCH);
             off = next_char(e, ov[0]);
         } else if (rc == PCRE2_ERROR_NOMATCH) {
-            off = e->len;
+            off = e->scan_len;
         } else {
             PCRE2_UCHAR msg[160];
             pcre2_get_error_message(rc, msg, sizeof msg);
             /* Skip to the next line: the attempt cannot be repeated. */
-            const char *nl = memchr(e->buf + off, '\n', e->len - off);
+            const char *nl = memchr(e->buf + off, '\n', e->scan_len - off);
             warn_at(e, e->base + off,
                     "rule '%s' (%s) gave up (%s); skipped to the next line",
                     r->id, r->source_ref, (const char *)msg);
-            off = nl ? (size_t)(nl - e->buf) + 1 : e->len;
+            off = nl ? (size_t)(nl - e->buf) + 1 : e->scan_len;
         }
     }
     e->next[i] = e->base + off;
@@ -432,10 +434,26 @@ static void emit_before(fx_engine *e, uint64_t bound)
     g_array_remove_range(r, 0, n);
 }
 
+/* Length of buf without a trailing UTF-8 character whose last bytes have
+ * not arrived yet: PCRE2 would take its first bytes for invalid UTF-8 and
+ * match differently than when the character is whole. */
+static size_t complete_len(const char *buf, size_t len)
+{
+    for (size_t k = 1; k <= 3 && k <= len; k++) {
+        unsigned char c = (unsigned char)buf[len - k];
+        if ((c & 0xC0) == 0x80)
+            continue;
+        size_t need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+        return need > k ? len - k : len;
+    }
+    return len;
+}
+
 /* Scan what the window holds, settle, emit, and drop what no one needs. */
 static void process(fx_engine *e, bool final)
 {
     guint nrules = e->rs->rules->len;
+    e->scan_len = final ? e->len : complete_len(e->buf, e->len);
     uint64_t w = UINT64_MAX;
     for (guint i = 0; i < nrules; i++) {
         scan_rule(e, i, final);
@@ -452,7 +470,7 @@ static void process(fx_engine *e, bool final)
     uint64_t need = bound;
     if (e->ready->len)
         need = MIN(need, g_array_index(e->ready, cand, 0).start);
-    advance_cursor(e, MIN(need, e->base + e->len));
+    advance_cursor(e, MIN(need, e->base + e->scan_len));
     uint64_t keep = need > e->base + e->context ? need - e->context : e->base;
     keep = MIN(keep, e->cur_pos);
     size_t drop = (size_t)(keep - e->base);

@@ -8,8 +8,9 @@
  * written in the text, else the gazetteer's.  A name no gazetteer knows
  * keeps its own folded text: the rule that matched it vouches for it.
  *
- * Official: `name` folded, without an honorific; `title` with its lines
- * joined (fx_title__join).
+ * Official: `name` folded, without an honorific.  A `title` on the lines
+ * under the name (an address or signature block) has its lines joined by
+ * fx_title__join; a title in running text is only folded.
  */
 #include "internal.h"
 
@@ -44,7 +45,17 @@ bool fx_norm__official(const fx_match *m, const fx_ruleset *rs,
     if (!fx_match__get(m, FX_CAP_NAME, &s, &n))
         return false;
     fx_text__fold(out->f[FX_F_VALUE], s, n);
-    if (fx_match__get(m, FX_CAP_TITLE, &s, &n))
-        fx_title__join(out->f[FX_F_TITLE], s, n);
+    const char *name_end = s + n, *t;
+    gsize tn;
+    if (fx_match__get(m, FX_CAP_TITLE, &t, &tn)) {
+        /* A title on the lines below the name is a block whose lines are
+         * joined; a title beside the name is prose, merely folded. */
+        bool block = t >= name_end && memchr(name_end, '\n',
+                                             (size_t)(t - name_end));
+        if (block)
+            fx_title__join(out->f[FX_F_TITLE], t, tn);
+        else
+            fx_text__fold(out->f[FX_F_TITLE], t, tn);
+    }
     return out->f[FX_F_VALUE]->len > 0;
 }
