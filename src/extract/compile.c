@@ -221,7 +221,8 @@ bool fx_rules__compile(fx_ruleset *rs, fx_macro_table *macros,
     bool ok = true;
     for (guint i = 0; i < rs->rules->len; i++) {
         fx_rule *r = g_ptr_array_index(rs->rules, i);
-        if (!r->has_pattern || !r->has_type || !compile_rule(r, macros, rep)) {
+        if (r->broken || !r->has_pattern || !r->has_type ||
+            !compile_rule(r, macros, rep)) {
             ok = false;
             continue;
         }
@@ -229,7 +230,7 @@ bool fx_rules__compile(fx_ruleset *rs, fx_macro_table *macros,
             rs->lookbehind = r->lookbehind;
     }
     fx_macros__report_unused(macros, rep);
-    if (!ok)
+    if (!ok || rep->errors)
         return false;
     /* Examples run after all rules compiled: a failure is then about the
      * example, never a side effect of another broken rule. */

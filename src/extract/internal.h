@@ -138,6 +138,7 @@ typedef struct {
     fx_locstr pattern;    /* as written, continuation lines joined */
     bool has_pattern;
     bool has_type;
+    bool broken;          /* a field of it had an error: not compiled */
     GPtrArray *examples;  /* of fx_example */
     pcre2_code *code;
     fx_cap_groups caps[FX_CAP_COUNT];

@@ -96,6 +96,8 @@ static void finish_rule(parser *p)
     if (!r->has_pattern)
         fx_report__at(p->rep, FX_SEV_ERROR, r->loc, 4,
                       "rule '%s' has no pattern", r->id);
+    if (!r->has_type || !r->has_pattern)
+        r->broken = true;
 }
 
 static void example_free(gpointer data)
@@ -141,11 +143,12 @@ static void start_rule(parser *p, unsigned lineno, const char *line,
     r->index = p->rs->rules->len;
     r->source_ref = g_strdup_printf("%s:%u", p->file, lineno);
     fx_rule *prev = g_hash_table_lookup(p->ids, r->id);
-    if (prev)
+    if (prev) {
         fx_report__at(p->rep, FX_SEV_ERROR, loc, (unsigned)(end - id),
                       "duplicate rule id '%s' (first defined at %s)", r->id,
                       prev->source_ref);
-    else
+        r->broken = true;
+    } else
         g_hash_table_insert(p->ids, r->id, r);
     g_ptr_array_add(p->rs->rules, r);
     p->rule = r;
@@ -377,8 +380,23 @@ static bool starts_word(const char *s, const char *end, const char *word)
            (s[n] == ' ' || s[n] == '\t');
 }
 
+static void parse_line_in(parser *p, unsigned lineno, const char *line,
+                          const char *end);
+
+/* Parse one line; a rule with an error in any of its lines is marked
+ * broken so that it is not compiled (its other problems would be noise). */
 static void parse_line(parser *p, unsigned lineno, const char *line,
                        const char *end)
+{
+    unsigned before = p->rep->errors;
+    fx_rule *r = p->rule;
+    parse_line_in(p, lineno, line, end);
+    if (p->rep->errors != before && r && p->rule == r)
+        r->broken = true;
+}
+
+static void parse_line_in(parser *p, unsigned lineno, const char *line,
+                          const char *end)
 {
     const char *s = skip_blanks(line, end);
     end = trim_end(s, end);

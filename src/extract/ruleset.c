@@ -2,8 +2,9 @@
  * ruleset.c: loading a set of rule files, as fx_ruleset_load() promises.
  *
  * Files are read first (all of them, so that macros can be shared in any
- * order), then compiled.  Every problem is reported; nothing is compiled
- * while any file has a syntax error, and no text is read with a bad set.
+ * order), then compiled.  Every problem is reported in one run: rules that
+ * parsed cleanly are compiled even when others did not, but examples run
+ * only on a clean set, and no text is read with a bad set.
  */
 #include "internal.h"
 
@@ -71,10 +72,8 @@ fx_status fx_ruleset_load(fx_ruleset **out, const char *const *paths,
         if (!collect(paths[i], files, &rep, rs->strings))
             ok = false;
     for (guint i = 0; ok && i < files->len; i++)
-        if (!fx_rules__parse_file(rs, macros, g_ptr_array_index(files, i),
-                                  &rep))
-            ok = false;
-    if (ok && rs->rules->len == 0) {
+        fx_rules__parse_file(rs, macros, g_ptr_array_index(files, i), &rep);
+    if (ok && rs->rules->len == 0 && rep.errors == 0) {
         fx_loc loc = {g_string_chunk_insert_const(rs->strings, paths[0]), 0,
                       0};
         fx_report__at(&rep, FX_SEV_ERROR, loc, 0, "no rules found");
