@@ -72,6 +72,22 @@ static void fail_usage(const char *fmt, const char *arg)
 
 /* ---- default rules ---- */
 
+/* `path` relative to the working directory when it lies inside it, so that
+ * rule_source reads "rules/date.rules:5" wherever the tree is checked out. */
+static char *relative_to_cwd(char *path)
+{
+    char *cwd = g_get_current_dir();
+    size_t n = strlen(cwd);
+    char *out = path;
+    if (strncmp(path, cwd, n) == 0 && path[n] == G_DIR_SEPARATOR &&
+        path[n + 1]) {
+        out = g_strdup(path + n + 1);
+        g_free(path);
+    }
+    g_free(cwd);
+    return out;
+}
+
 /* The bundled rules: installed beside the binary, else the source tree. */
 static char *default_rules(void)
 {
@@ -82,11 +98,11 @@ static char *default_rules(void)
         g_free(bin);
         g_free(exe);
         if (g_file_test(p, G_FILE_TEST_IS_DIR))
-            return p;
+            return relative_to_cwd(p);
         g_free(p);
     }
     if (g_file_test(FIGEX_SOURCE_RULES, G_FILE_TEST_IS_DIR))
-        return g_strdup(FIGEX_SOURCE_RULES);
+        return relative_to_cwd(g_strdup(FIGEX_SOURCE_RULES));
     return g_strdup(FIGEX_INSTALL_RULES);
 }
 
