@@ -217,13 +217,15 @@ static bool close_output(output *o, const char *path, bool commit)
     if (!o->tmp)
         return fflush(stdout) == 0 || !commit;
     bool ok = fclose(o->fp) == 0;
-    if (commit && ok && g_rename(o->tmp, path) == 0)
-        return true;
-    if (commit)
+    bool renamed = commit && ok && g_rename(o->tmp, path) == 0;
+    if (commit && !renamed)
         fprintf(stderr, "figex: %s: error: cannot write output: %s\n", path,
                 g_strerror(errno));
-    g_unlink(o->tmp);
-    return !commit;
+    if (!renamed)
+        g_unlink(o->tmp);
+    g_free(o->tmp);
+    o->tmp = NULL;
+    return renamed || !commit;
 }
 
 static int cmd_check(char **paths, int n)
