@@ -1,8 +1,8 @@
 /*
  * csv.c: RFC 4180 CSV through libcsv.
  *
- * A field is quoted only when it has to be (a comma, quote, CR or LF, or
- * space at either end), so plain numbers stay plain for spreadsheets;
+ * A field is quoted only when it has to be (a comma, quote, CR, LF or TAB,
+ * or a space at either end), so plain numbers stay plain for spreadsheets;
  * quoting and quote doubling are left to libcsv's csv_fwrite().  Rows end
  * in LF.  Every write is checked: a full disk must fail the run, never
  * leave a short file that looks complete.
@@ -21,7 +21,7 @@ typedef struct {
 static bool needs_quotes(const char *s)
 {
     size_t n = strlen(s);
-    return strpbrk(s, ",\"\r\n") != NULL ||
+    return strpbrk(s, ",\"\r\n\t") != NULL ||
            (n > 0 && (s[0] == ' ' || s[n - 1] == ' '));
 }
 

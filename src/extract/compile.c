@@ -65,8 +65,8 @@ static bool bind_captures(fx_rule *r, const fx_locstr *src, fx_reporter *rep)
                             : r->loc;
             char *allowed = allowed_caps(kind);
             fx_report__at(rep, FX_SEV_ERROR, loc, (unsigned)strlen(name),
-                          "capture '%s' means nothing to a %s rule "
-                          "(it reads: %s)", name, kind->name, allowed);
+                          "capture '%s' means nothing to rules of type %s "
+                          "(they read: %s)", name, kind->name, allowed);
             g_free(allowed);
             g_free(needle);
             ok = false;
@@ -136,16 +136,19 @@ static bool check_expected(const fx_rule *r, const fx_example *ex,
         fx_field field = FX_F_VALUE;
         const char *want = part;
         if (i > 0) {
+            char *whole = g_strdup(part);
             char *eq = strchr(part, '=');
             int f = eq ? (*eq = '\0', fx_field__from_column(g_strstrip(part)))
                        : -1;
             if (f < 0) {
                 fx_report__at(rep, FX_SEV_ERROR, ex->loc, 1,
                               "example expects '%s', which is not "
-                              "'column=value' with a text column", part);
+                              "'column=value' with a text column", whole);
+                g_free(whole);
                 ok = false;
                 continue;
             }
+            g_free(whole);
             field = (fx_field)f;
             want = g_strstrip(eq + 1);
         }

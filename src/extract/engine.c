@@ -64,6 +64,7 @@ struct fx_engine {
                             incomplete UTF-8 character at the end */
     uint64_t base;
     uint64_t *next;      /* per rule: next search offset, base <= next */
+    bool *skip_line;     /* per rule: gave up; resume after the next LF */
     size_t context;      /* bytes kept before the earliest needed offset */
     GArray *pending;     /* of cand: found, not yet settled */
     GArray *ready;       /* of cand: winners not yet emitted */
@@ -109,6 +110,7 @@ fx_status fx_engine_new(fx_engine **out, const fx_ruleset *rules,
         pcre2_jit_stack_assign(e->mctx, NULL, e->jit);
     fx_fields__init(&e->fields);
     e->next = g_new0(uint64_t, MAX(rules->rules->len, 1));
+    e->skip_line = g_new0(bool, MAX(rules->rules->len, 1));
     e->context = rules->lookbehind + FX_CONTEXT;
     e->pending = g_array_new(FALSE, FALSE, sizeof(cand));
     e->ready = g_array_new(FALSE, FALSE, sizeof(cand));
@@ -139,6 +141,7 @@ static void reset_document(fx_engine *e)
     e->len = 0;
     e->base = 0;
     memset(e->next, 0, sizeof(uint64_t) * MAX(e->rs->rules->len, 1));
+    memset(e->skip_line, 0, sizeof(bool) * MAX(e->rs->rules->len, 1));
     e->cur_pos = 0;
     e->cur_line = 1;
     e->cur_col = 1;
@@ -159,6 +162,7 @@ void fx_engine_free(fx_engine *e)
     pcre2_jit_stack_free(e->jit);
     fx_fields__clear(&e->fields);
     g_free(e->next);
+    g_free(e->skip_line);
     g_free(e->buf);
     g_free(e->source);
     g_free(e);
@@ -222,6 +226,17 @@ static void scan_rule(fx_engine *e, guint i, bool final)
     uint32_t opts = (final ? 0 : PCRE2_PARTIAL_HARD) |
                     (e->base > 0 ? PCRE2_NOTBOL : 0);
     PCRE2_SIZE *ov = pcre2_get_ovector_pointer(e->md);
+    if (e->skip_line[i]) {
+        /* The line may end in a later chunk: keep skipping until it does,
+         * so that the outcome does not depend on the chunking. */
+        const char *nl = memchr(e->buf + off, '\n', e->scan_len - off);
+        if (!nl) {
+            e->next[i] = e->base + e->scan_len;
+            return;
+        }
+        off = (size_t)(nl - e->buf) + 1;
+        e->skip_line[i] = false;
+    }
     while (off < e->scan_len) {
         int rc = pcre2_match(r->code, (PCRE2_SPTR)e->buf, e->scan_len, off,
                              opts, e->md, e->mctx);
@@ -253,7 +268,12 @@ static void scan_rule(fx_engine *e, guint i, bool final)
             warn_at(e, e->base + off,
                     "rule '%s' (%s) gave up (%s); skipped to the next line",
                     r->id, r->source_ref, (const char *)msg);
-            off = nl ? (size_t)(nl - e->buf) + 1 : e->scan_len;
+            if (!nl) {
+                e->skip_line[i] = true;
+                off = e->scan_len;
+                break;
+            }
+            off = (size_t)(nl - e->buf) + 1;
         }
     }
     e->next[i] = e->base + off;

@@ -220,9 +220,16 @@ fx_gazetteer *fx_gazetteer__load(const char *path, const char *name,
         return NULL;
     }
     const char *file = g_string_chunk_insert_const(strings, path);
-    if (!g_utf8_validate(data, (gssize)len, NULL)) {
-        fx_loc loc = {file, 0, 0};
-        fx_report__at(rep, FX_SEV_ERROR, loc, 1, "invalid UTF-8 in gazetteer");
+    const char *bad = NULL;
+    if (!g_utf8_validate(data, (gssize)len, &bad)) {
+        tsv_pos at = {file, 1, data, rep};
+        for (const char *s = data; s < bad; s++)
+            if (*s == '\n') {
+                at.line++;
+                at.line_start = s + 1;
+            }
+        fx_report__at(rep, FX_SEV_ERROR, pos_loc(&at, bad), 1,
+                      "invalid UTF-8 in gazetteer");
         g_free(data);
         return NULL;
     }

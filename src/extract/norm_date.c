@@ -55,7 +55,7 @@ bool fx_date__fill(fx_fields *out, int year, int month, int day,
                    const char *qualifier)
 {
     if (year < 1 || year > 9999 || month < 0 || month > 12 || day < 0 ||
-        (day > 0 && month == 0))
+        day > 31 || (day > 0 && month == 0))
         return false;
     if (day > 0 && !g_date_valid_dmy((GDateDay)day, (GDateMonth)month,
                                      (GDateYear)year))
