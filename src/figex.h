@@ -76,7 +76,7 @@ typedef struct {
 
 typedef void (*fx_diag_fn)(const fx_diag *diag, void *payload);
 
-/* ---- Types of facts ------------------------------------------------------ */
+/* ---- Types of facts ----------------------------------------------------- */
 
 typedef enum {
     FX_TYPE_AGENCY = 0,
@@ -93,7 +93,7 @@ FX_API const char *fx_type_name(fx_type type);
 /* Parse a type name; returns 0 on success, -1 for an unknown name. */
 FX_API int fx_type_from_name(const char *name, fx_type *out);
 
-/* ---- Rows ---------------------------------------------------------------- */
+/* ---- Rows --------------------------------------------------------------- */
 
 /*
  * The row schema.  Columns are only ever added at the end; none is renamed
@@ -165,7 +165,7 @@ typedef struct {
 FX_API const char *fx_row_cell(const fx_row *row, fx_column col,
                                char buf[FX_CELL_BUF]);
 
-/* ---- Sinks ---------------------------------------------------------------- */
+/* ---- Sinks -------------------------------------------------------------- */
 
 /*
  * Where rows go.  The engine calls `row` for each row in input order; the
@@ -195,7 +195,7 @@ FX_API fx_status fx_emit_tsv_new(fx_sink *out, FILE *stream);
 /* Release a sink made by fx_emit_*_new(); a zeroed sink is a no-op. */
 FX_API void fx_sink_free(fx_sink *sink);
 
-/* ---- Rule sets ------------------------------------------------------------- */
+/* ---- Rule sets ---------------------------------------------------------- */
 
 typedef struct fx_ruleset fx_ruleset;
 
@@ -219,7 +219,7 @@ FX_API void fx_ruleset_free(fx_ruleset *rules);
 FX_API size_t fx_ruleset_rule_count(const fx_ruleset *rules);
 FX_API size_t fx_ruleset_example_count(const fx_ruleset *rules);
 
-/* ---- Engine ------------------------------------------------------------------ */
+/* ---- Engine ------------------------------------------------------------- */
 
 typedef struct fx_engine fx_engine;
 

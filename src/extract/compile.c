@@ -61,8 +61,8 @@ static bool bind_captures(fx_rule *r, const fx_locstr *src, fx_reporter *rep)
             /* Point at the name where it is written in the pattern. */
             char *needle = g_strdup_printf("<%s>", name);
             const char *at = strstr(src->str->str, needle);
-            fx_loc loc = at ? fx_locstr__locate(src, (gsize)(at - src->str->str) + 1)
-                            : r->loc;
+            gsize off = at ? (gsize)(at - src->str->str) + 1 : 0;
+            fx_loc loc = at ? fx_locstr__locate(src, off) : r->loc;
             char *allowed = allowed_caps(kind);
             fx_report__at(rep, FX_SEV_ERROR, loc, (unsigned)strlen(name),
                           "capture '%s' means nothing to rules of type %s "

@@ -281,6 +281,14 @@ static void scan_rule(fx_engine *e, guint i, bool final)
 
 /* ---- settling overlaps ---- */
 
+/* The last tie-break of every order: the rule loaded first. */
+static gint by_rule(const cand *x, const cand *y)
+{
+    return x->rule->index < y->rule->index   ? -1
+           : x->rule->index > y->rule->index ? 1
+                                             : 0;
+}
+
 static gint by_family_start(gconstpointer a, gconstpointer b)
 {
     const cand *x = a, *y = b;
@@ -290,7 +298,7 @@ static gint by_family_start(gconstpointer a, gconstpointer b)
         return x->start < y->start ? -1 : 1;
     if (x->end != y->end)
         return x->end < y->end ? -1 : 1;
-    return x->rule->index < y->rule->index ? -1 : x->rule->index > y->rule->index;
+    return by_rule(x, y);
 }
 
 /* The overlap order (see the top of this file). */
@@ -304,7 +312,7 @@ static gint by_rank(gconstpointer a, gconstpointer b)
         return lx > ly ? -1 : 1;
     if (x->start != y->start)
         return x->start < y->start ? -1 : 1;
-    return x->rule->index < y->rule->index ? -1 : x->rule->index > y->rule->index;
+    return by_rule(x, y);
 }
 
 static gint by_output_order(gconstpointer a, gconstpointer b)
@@ -316,7 +324,7 @@ static gint by_output_order(gconstpointer a, gconstpointer b)
         return x->end < y->end ? -1 : 1;
     if (x->family != y->family)
         return x->family < y->family ? -1 : 1;
-    return x->rule->index < y->rule->index ? -1 : x->rule->index > y->rule->index;
+    return by_rule(x, y);
 }
 
 /* Pick the winners of one component; losers and ignore rows are freed. */

@@ -11,7 +11,7 @@
 
 #include "../figex.h"
 
-/* ---- Positions in rule files ---------------------------------------------- */
+/* ---- Positions in rule files -------------------------------------------- */
 
 /* A place in a rule file; `file` is interned in the ruleset's string chunk. */
 typedef struct {
@@ -46,7 +46,7 @@ void fx_locstr__append(fx_locstr *ls, const char *text, gssize len,
 void fx_locstr__append_locstr(fx_locstr *ls, const fx_locstr *other);
 fx_loc fx_locstr__locate(const fx_locstr *ls, gsize offset);
 
-/* ---- Diagnostics ----------------------------------------------------------- */
+/* ---- Diagnostics -------------------------------------------------------- */
 
 typedef struct {
     fx_diag_fn fn;
@@ -63,7 +63,7 @@ void fx_report__clear(fx_reporter *rep);
 void fx_report__at(fx_reporter *rep, fx_severity sev, fx_loc loc,
                    unsigned span, const char *fmt, ...) G_GNUC_PRINTF(5, 6);
 
-/* ---- Captures -------------------------------------------------------------- */
+/* ---- Captures ----------------------------------------------------------- */
 
 /*
  * The named captures a pattern may use.  Each kind of fact reads the ones it
@@ -96,7 +96,7 @@ typedef struct {
     guint16 group[FX_CAP_MAX_GROUPS];
 } fx_cap_groups;
 
-/* ---- Gazetteers ------------------------------------------------------------ */
+/* ---- Gazetteers --------------------------------------------------------- */
 
 typedef struct {
     const char *canonical;
@@ -121,7 +121,7 @@ const char *fx_gazetteer__acronyms_pattern(const fx_gazetteer *gaz);
 const fx_gaz_entry *fx_gazetteer__lookup(const fx_gazetteer *gaz,
                                          const char *text, gsize len);
 
-/* ---- Rules and rulesets ---------------------------------------------------- */
+/* ---- Rules and rulesets ------------------------------------------------- */
 
 typedef struct {
     char *text;     /* the example text, escapes decoded */
@@ -178,7 +178,7 @@ void fx_macros__report_unused(fx_macro_table *mt, fx_reporter *rep);
 bool fx_rules__compile(fx_ruleset *rs, fx_macro_table *macros,
                        fx_reporter *rep);
 
-/* ---- Matches, fields and normalisers --------------------------------------- */
+/* ---- Matches, fields and normalisers ------------------------------------ */
 
 /* One match of a rule in a subject (the engine's window, or an example). */
 typedef struct {
@@ -247,7 +247,7 @@ bool fx_norm__date(const fx_match *m, const fx_ruleset *rs, fx_fields *out);
 bool fx_norm__statistic(const fx_match *m, const fx_ruleset *rs,
                         fx_fields *out);
 
-/* ---- Normaliser building blocks (unit-tested directly) ---------------------- */
+/* ---- Normaliser building blocks (unit-tested directly) ------------------ */
 
 /* Append `s` with each whitespace run folded to one space, ends trimmed,
  * invalid UTF-8 replaced by U+FFFD. */

@@ -94,6 +94,14 @@ static const fx_locstr *expansion(fx_macro_table *mt, macro *m,
     return ok ? &m->expanded : NULL;
 }
 
+/* Where the text of anchor `a` ends: at the next anchor or the end. */
+static gsize anchor_end(const fx_locstr *ls, guint a)
+{
+    if (a + 1 < ls->anchors->len)
+        return g_array_index(ls->anchors, fx_anchor, a + 1).offset;
+    return ls->str->len;
+}
+
 static bool expand(fx_macro_table *mt, const fx_locstr *src, fx_locstr *out,
                    fx_reporter *rep)
 {
@@ -129,9 +137,7 @@ static bool expand(fx_macro_table *mt, const fx_locstr *src, fx_locstr *out,
         fx_locstr__init(&piece);
         for (guint a = 0; a < src->anchors->len; a++) {
             fx_anchor an = g_array_index(src->anchors, fx_anchor, a);
-            gsize next = a + 1 < src->anchors->len
-                             ? g_array_index(src->anchors, fx_anchor, a + 1).offset
-                             : len;
+            gsize next = anchor_end(src, a);
             gsize from = MAX(an.offset, copied), to = MIN(next, i);
             if (from >= to)
                 continue;
@@ -155,9 +161,7 @@ static bool expand(fx_macro_table *mt, const fx_locstr *src, fx_locstr *out,
     /* The rest after the last reference. */
     for (guint a = 0; a < src->anchors->len; a++) {
         fx_anchor an = g_array_index(src->anchors, fx_anchor, a);
-        gsize next = a + 1 < src->anchors->len
-                         ? g_array_index(src->anchors, fx_anchor, a + 1).offset
-                         : len;
+        gsize next = anchor_end(src, a);
         gsize from = MAX(an.offset, copied);
         if (from >= next)
             continue;

@@ -24,7 +24,12 @@
 
 #include <errno.h>
 
-typedef enum { CONT_NONE, CONT_PATTERN, CONT_MACRO, CONT_DESCRIPTION } cont_kind;
+typedef enum {
+    CONT_NONE,
+    CONT_PATTERN,
+    CONT_MACRO,
+    CONT_DESCRIPTION
+} cont_kind;
 
 typedef struct {
     fx_ruleset *rs;
@@ -162,7 +167,9 @@ static char *decode_example(const char *s, const char *end)
         if (*s == '\\' && s + 1 < end) {
             char c = s[1];
             if (c == 'n' || c == 't' || c == '\\') {
-                g_string_append_c(out, c == 'n' ? '\n' : c == 't' ? '\t' : '\\');
+                g_string_append_c(out, c == 'n'   ? '\n'
+                                       : c == 't' ? '\t'
+                                                  : '\\');
                 s++;
                 continue;
             }
@@ -309,8 +316,9 @@ static void parse_definition(parser *p, unsigned lineno, const char *line,
     if (gaz) {
         char *rel = g_strndup(v, (gsize)(end - v));
         char *dir = g_path_get_dirname(p->file);
-        char *path = g_path_is_absolute(rel) ? g_strdup(rel)
-                                             : g_build_filename(dir, rel, NULL);
+        char *path = g_path_is_absolute(rel)
+                         ? g_strdup(rel)
+                         : g_build_filename(dir, rel, NULL);
         fx_gazetteer *gz = fx_gazetteer__load(path, name, vloc,
                                               p->rs->strings, p->rep);
         if (gz) {
