@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "figex.h"
+#include "support.h"
 
 /* ---- fixture: a temporary folder and the diagnostics of one load ---- */
 
@@ -60,22 +61,6 @@ static void record_diag(const fx_diag *d, void *payload)
     r->msg = g_strdup(d->message);
     r->src = g_strdup(d->source_line);
     g_ptr_array_add(fx->diags, r);
-}
-
-static void remove_tree(const char *path)
-{
-    if (g_file_test(path, G_FILE_TEST_IS_DIR)) {
-        GDir *dir = g_dir_open(path, 0, NULL);
-        const char *name;
-        while (dir && (name = g_dir_read_name(dir))) {
-            char *child = g_build_filename(path, name, NULL);
-            remove_tree(child);
-            g_free(child);
-        }
-        if (dir)
-            g_dir_close(dir);
-    }
-    g_remove(path);
 }
 
 static int setup(void **state)
