@@ -61,14 +61,6 @@ static void collector_reset(collector *c)
 /* ---- fixture ---- */
 
 typedef struct {
-    fx_severity sev;
-    char *file;
-    uint64_t offset;
-    unsigned line;
-    char *msg;
-} diag_rec;
-
-typedef struct {
     char *dir;
     fx_ruleset *rs;
     fx_engine *eng;
@@ -76,26 +68,6 @@ typedef struct {
     collector col;
     GPtrArray *diags; /* of diag_rec */
 } fixture;
-
-static void diag_rec_free(gpointer data)
-{
-    diag_rec *d = data;
-    g_free(d->file);
-    g_free(d->msg);
-    g_free(d);
-}
-
-static void record_diag(const fx_diag *d, void *payload)
-{
-    fixture *fx = payload;
-    diag_rec *r = g_new0(diag_rec, 1);
-    r->sev = d->severity;
-    r->file = g_strdup(d->file);
-    r->offset = d->offset;
-    r->line = d->line;
-    r->msg = g_strdup(d->message);
-    g_ptr_array_add(fx->diags, r);
-}
 
 static void dump_diags(const fixture *fx)
 {
@@ -118,7 +90,7 @@ static int setup(void **state)
     fx->col.brief = g_string_new(NULL);
     fx->col.sources = g_string_new(NULL);
     fx->sink = (fx_sink){"collect", NULL, collect_row, NULL, NULL, &fx->col};
-    fx->diags = g_ptr_array_new_with_free_func(diag_rec_free);
+    fx->diags = diag_recs_new();
     *state = fx;
     return 0;
 }
@@ -146,13 +118,14 @@ static void use_rules_at(fixture *fx, const char *path)
     fx_ruleset_free(fx->rs);
     fx->rs = NULL;
     const char *paths[] = {path};
-    fx_status st = fx_ruleset_load(&fx->rs, paths, 1, record_diag, fx);
+    fx_status st =
+        fx_ruleset_load(&fx->rs, paths, 1, record_diag, fx->diags);
     if (st != FX_OK)
         dump_diags(fx);
     assert_int_equal(st, FX_OK);
     g_ptr_array_set_size(fx->diags, 0); /* warnings of the load */
     assert_int_equal(fx_engine_new(&fx->eng, fx->rs, &fx->sink, record_diag,
-                                   fx),
+                                   fx->diags),
                      FX_OK);
 }
 

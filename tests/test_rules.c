@@ -27,41 +27,10 @@
 /* ---- fixture: a temporary folder and the diagnostics of one load ---- */
 
 typedef struct {
-    fx_severity sev;
-    char *file;
-    unsigned line, col, span;
-    char *msg;
-    char *src;
-} diag_rec;
-
-typedef struct {
     char *dir;
     GPtrArray *diags; /* of diag_rec */
     fx_ruleset *rs;
 } fixture;
-
-static void diag_rec_free(gpointer data)
-{
-    diag_rec *d = data;
-    g_free(d->file);
-    g_free(d->msg);
-    g_free(d->src);
-    g_free(d);
-}
-
-static void record_diag(const fx_diag *d, void *payload)
-{
-    fixture *fx = payload;
-    diag_rec *r = g_new0(diag_rec, 1);
-    r->sev = d->severity;
-    r->file = g_strdup(d->file);
-    r->line = d->line;
-    r->col = d->col;
-    r->span = d->span;
-    r->msg = g_strdup(d->message);
-    r->src = g_strdup(d->source_line);
-    g_ptr_array_add(fx->diags, r);
-}
 
 static int setup(void **state)
 {
@@ -69,7 +38,7 @@ static int setup(void **state)
     fx->dir = g_dir_make_tmp("figex-rules-XXXXXX", NULL);
     if (!fx->dir)
         return -1;
-    fx->diags = g_ptr_array_new_with_free_func(diag_rec_free);
+    fx->diags = diag_recs_new();
     *state = fx;
     return 0;
 }
@@ -113,7 +82,7 @@ static void dump_diags(const fixture *fx)
 static fx_status load_paths(fixture *fx, const char *const *paths, size_t n)
 {
     fx_ruleset *rs = (fx_ruleset *)&rs; /* poison: must be overwritten */
-    fx_status st = fx_ruleset_load(&rs, paths, n, record_diag, fx);
+    fx_status st = fx_ruleset_load(&rs, paths, n, record_diag, fx->diags);
     if (st != FX_OK) {
         assert_null(rs);
     } else {
@@ -605,7 +574,8 @@ static void test_capture_not_allowed(void **state)
     char *p = load_bad(fx, "rule r1\n"
                            "  type: date\n"
                            "  pattern: (?<year>\\d{4})(?<foo>x)\n");
-    expect_error(fx, p, 3, 29, "capture 'foo' means nothing to rules of type date");
+    expect_error(fx, p, 3, 29,
+                 "capture 'foo' means nothing to rules of type date");
     g_free(p);
 }
 
@@ -617,7 +587,8 @@ static void test_capture_of_other_type(void **state)
                            "  type: agency\n"
                            "  pattern: (?<name>[A-Z]+)\n"
                            "         | (?<unit>x)\n");
-    expect_error(fx, p, 4, 15, "capture 'unit' means nothing to rules of type");
+    expect_error(fx, p, 4, 15,
+                 "capture 'unit' means nothing to rules of type");
     g_free(p);
 }
 
@@ -834,12 +805,14 @@ static void test_no_paths_is_usage_error(void **state)
     fixture *fx = *state;
     fx_ruleset *rs = (fx_ruleset *)&rs;
     const char *paths[] = {fx->dir};
-    assert_int_equal(fx_ruleset_load(&rs, paths, 0, record_diag, fx),
-                     FX_ERR_USAGE);
+    assert_int_equal(
+        fx_ruleset_load(&rs, paths, 0, record_diag, fx->diags),
+        FX_ERR_USAGE);
     assert_null(rs);
     rs = (fx_ruleset *)&rs;
-    assert_int_equal(fx_ruleset_load(&rs, NULL, 1, record_diag, fx),
-                     FX_ERR_USAGE);
+    assert_int_equal(
+        fx_ruleset_load(&rs, NULL, 1, record_diag, fx->diags),
+        FX_ERR_USAGE);
     assert_null(rs);
 }
 
