@@ -17,11 +17,6 @@ static const char *const cap_names[FX_CAP_COUNT] = {
     "currency", "percent", "unit",
 };
 
-const char *fx_cap__name(fx_cap cap)
-{
-    return (unsigned)cap < FX_CAP_COUNT ? cap_names[cap] : NULL;
-}
-
 static int cap_from_name(const char *name)
 {
     for (int i = 0; i < FX_CAP_COUNT; i++)

@@ -18,7 +18,6 @@ static const char *const header[NCOLS] = {"canonical", "acronym", "aliases",
                                           "parent", "kind"};
 
 struct fx_gazetteer {
-    char *name;
     GPtrArray *entries;     /* of fx_gaz_entry */
     GHashTable *by_name;    /* folded name or alias -> entry */
     GHashTable *by_acronym; /* acronym -> entry */
@@ -99,7 +98,6 @@ void fx_gazetteer__free(fx_gazetteer *gaz)
 {
     if (!gaz)
         return;
-    g_free(gaz->name);
     g_ptr_array_free(gaz->entries, TRUE);
     g_hash_table_destroy(gaz->by_name);
     g_hash_table_destroy(gaz->by_acronym);
@@ -206,8 +204,8 @@ static void load_line(fx_gazetteer *gz, tsv_pos *tp, char *line,
     g_strfreev(cols);
 }
 
-fx_gazetteer *fx_gazetteer__load(const char *path, const char *name,
-                                 fx_loc directive, GStringChunk *strings,
+fx_gazetteer *fx_gazetteer__load(const char *path, fx_loc directive,
+                                 GStringChunk *strings,
                                  fx_reporter *rep)
 {
     gchar *data = NULL;
@@ -234,7 +232,6 @@ fx_gazetteer *fx_gazetteer__load(const char *path, const char *name,
         return NULL;
     }
     fx_gazetteer *gz = g_new0(fx_gazetteer, 1);
-    gz->name = g_strdup(name);
     gz->entries = g_ptr_array_new_with_free_func(g_free);
     gz->by_name = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     gz->by_acronym = g_hash_table_new(g_str_hash, g_str_equal);
@@ -278,11 +275,6 @@ fx_gazetteer *fx_gazetteer__load(const char *path, const char *name,
         return NULL;
     }
     return gz;
-}
-
-const char *fx_gazetteer__name(const fx_gazetteer *gaz)
-{
-    return gaz->name;
 }
 
 const char *fx_gazetteer__names_pattern(const fx_gazetteer *gaz)

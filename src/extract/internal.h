@@ -86,8 +86,6 @@ typedef enum {
     FX_CAP_COUNT
 } fx_cap;
 
-const char *fx_cap__name(fx_cap cap);
-
 /* Most groups one capture name may have (PCRE2_DUPNAMES branches). */
 #define FX_CAP_MAX_GROUPS 8
 
@@ -109,11 +107,10 @@ typedef struct {
 typedef struct fx_gazetteer fx_gazetteer;
 
 /* Load a TSV gazetteer; problems are reported with file:line:col. */
-fx_gazetteer *fx_gazetteer__load(const char *path, const char *name,
-                                 fx_loc directive, GStringChunk *strings,
+fx_gazetteer *fx_gazetteer__load(const char *path, fx_loc directive,
+                                 GStringChunk *strings,
                                  fx_reporter *rep);
 void fx_gazetteer__free(fx_gazetteer *gaz);
-const char *fx_gazetteer__name(const fx_gazetteer *gaz);
 /* Pattern source for the names and aliases, or for the acronyms. */
 const char *fx_gazetteer__names_pattern(const fx_gazetteer *gaz);
 const char *fx_gazetteer__acronyms_pattern(const fx_gazetteer *gaz);

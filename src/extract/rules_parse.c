@@ -319,7 +319,7 @@ static void parse_definition(parser *p, unsigned lineno, const char *line,
         char *path = g_path_is_absolute(rel)
                          ? g_strdup(rel)
                          : g_build_filename(dir, rel, NULL);
-        fx_gazetteer *gz = fx_gazetteer__load(path, name, vloc,
+        fx_gazetteer *gz = fx_gazetteer__load(path, vloc,
                                               p->rs->strings, p->rep);
         if (gz) {
             g_ptr_array_add(p->rs->gazetteers, gz);
