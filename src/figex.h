@@ -243,6 +243,19 @@ FX_API fx_status fx_engine_new(fx_engine **out, const fx_ruleset *rules,
 /* Keep only rows whose type bit (1u << fx_type) is set; default all. */
 FX_API void fx_engine_set_types(fx_engine *eng, unsigned type_mask);
 
+/* Read numeric dates such as 01/02/2020 day first (1 February 2020)
+ * when `day_first` is non-zero; the default is month first, as in the
+ * United States. */
+FX_API void fx_engine_set_day_first(fx_engine *eng, int day_first);
+
+/*
+ * The date that relative dates ("last year", "two months ago") resolve
+ * against, as YYYY-MM-DD, for every document; NULL restores the default,
+ * which takes the first full date in each document's header.
+ * @return FX_OK, or FX_ERR_USAGE when `iso_date` is not a valid date.
+ */
+FX_API fx_status fx_engine_set_doc_date(fx_engine *eng, const char *iso_date);
+
 /* Start a document named `source` (copied); ends any open one first. */
 FX_API fx_status fx_engine_begin(fx_engine *eng, const char *source);
 

@@ -25,6 +25,8 @@ typedef struct {
     char *output;
     char *types;
     char *block_size;
+    char *doc_date;
+    gboolean day_first;
     gboolean version;
 } options;
 
@@ -107,6 +109,16 @@ static char *default_rules(void)
 }
 
 /* ---- option values ---- */
+
+/* The same check the engine makes, done before any output is opened. */
+static bool valid_doc_date(const char *s)
+{
+    int y, m, d;
+    char end;
+    return strlen(s) == 10 &&
+           sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &end) == 3 &&
+           g_date_valid_dmy((GDateDay)d, (GDateMonth)m, (GDateYear)y);
+}
 
 static bool parse_block_size(const char *s, size_t *out)
 {
@@ -265,6 +277,13 @@ int main(int argc, char **argv)
         {"block-size", 0, 0, G_OPTION_ARG_STRING, &opt.block_size,
          "Read input in blocks of N bytes (K and M suffixes; default 1M)",
          "N"},
+        {"day-first", 0, 0, G_OPTION_ARG_NONE, &opt.day_first,
+         "Read numeric dates like 01/02/2020 day first (default: month "
+         "first)", NULL},
+        {"doc-date", 0, 0, G_OPTION_ARG_STRING, &opt.doc_date,
+         "Resolve relative dates (\"last year\") against this date "
+         "(default: the first full date in each document's header)",
+         "YYYY-MM-DD"},
         {"version", 'V', 0, G_OPTION_ARG_NONE, &opt.version,
          "Print the version and exit", NULL},
         {NULL, 0, 0, 0, NULL, NULL, NULL},
@@ -323,6 +342,11 @@ int main(int argc, char **argv)
     unsigned mask = ~0u;
     if (opt.types && !parse_types(opt.types, &mask))
         goto done;
+    if (opt.doc_date && !valid_doc_date(opt.doc_date)) {
+        fail_usage("invalid --doc-date '%s' (expected a date as YYYY-MM-DD)",
+                   opt.doc_date);
+        goto done;
+    }
 
     const char *one[1];
     const char *const *paths = (const char *const *)opt.rules;
@@ -345,6 +369,8 @@ int main(int argc, char **argv)
         goto done;
     }
     fx_engine_set_types(eng, mask);
+    fx_engine_set_day_first(eng, opt.day_first);
+    fx_engine_set_doc_date(eng, opt.doc_date); /* checked above */
     buf = g_malloc(block);
     bool inputs_ok = true;
     fx_status st = sink.begin(sink.payload);
@@ -378,6 +404,7 @@ done:
     g_free(opt.output);
     g_free(opt.types);
     g_free(opt.block_size);
+    g_free(opt.doc_date);
     g_option_context_free(ctx);
     return status;
 }

@@ -14,7 +14,9 @@
 static const char *const cap_names[FX_CAP_COUNT] = {
     "name",  "acronym",   "honorific", "title",    "year",
     "month", "day",       "qualifier", "number",   "scale",
-    "currency", "percent", "unit",
+    "currency", "percent", "unit",  "end_year", "end_month",
+    "end_day", "quarter", "fiscal",  "decade",   "part",
+    "season",  "relative", "end_number", "vague",
 };
 
 static int cap_from_name(const char *name)
@@ -174,7 +176,7 @@ static bool first_match(const fx_rule *r, const fx_ruleset *rs,
             return false;
         PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
         if (ov[1] > ov[0]) {
-            fx_match m = {r, text, ov, pcre2_get_ovector_count(md)};
+            fx_match m = {r, text, ov, pcre2_get_ovector_count(md), false};
             fx_fields__reset(out);
             if (fx_normalise__match(&m, rs, out))
                 return true;

@@ -52,6 +52,8 @@ struct fx_engine {
     const fx_sink *sink;
     fx_reporter rep;
     unsigned type_mask;
+    bool day_first;
+    GDate doc_date;      /* set by the caller, or invalid */
     pcre2_match_data *md;
     pcre2_match_context *mctx;
     pcre2_jit_stack *jit;
@@ -91,6 +93,7 @@ fx_status fx_engine_new(fx_engine **out, const fx_ruleset *rules,
     e->rep.fn = diag;
     e->rep.payload = payload;
     e->type_mask = ~0u;
+    g_date_clear(&e->doc_date, 1);
     uint32_t groups = 1;
     for (guint i = 0; i < rules->rules->len; i++) {
         const fx_rule *r = g_ptr_array_index(rules->rules, i);
@@ -125,6 +128,26 @@ fx_status fx_engine_new(fx_engine **out, const fx_ruleset *rules,
 void fx_engine_set_types(fx_engine *eng, unsigned type_mask)
 {
     eng->type_mask = type_mask;
+}
+
+void fx_engine_set_day_first(fx_engine *eng, int day_first)
+{
+    eng->day_first = day_first != 0;
+}
+
+fx_status fx_engine_set_doc_date(fx_engine *eng, const char *iso_date)
+{
+    g_date_clear(&eng->doc_date, 1);
+    if (!iso_date)
+        return FX_OK;
+    int y, m, d;
+    char end;
+    if (strlen(iso_date) != 10 ||
+        sscanf(iso_date, "%4d-%2d-%2d%c", &y, &m, &d, &end) != 3 ||
+        !g_date_valid_dmy((GDateDay)d, (GDateMonth)m, (GDateYear)y))
+        return FX_ERR_USAGE;
+    g_date_set_dmy(&eng->doc_date, (GDateDay)d, (GDateMonth)m, (GDateYear)y);
+    return FX_OK;
 }
 
 static void drop_all(GArray *a)
@@ -189,7 +212,8 @@ static void warn_at(fx_engine *e, uint64_t offset, const char *fmt, ...)
 
 static void add_candidate(fx_engine *e, const fx_rule *r, PCRE2_SIZE *ov)
 {
-    fx_match m = {r, e->buf, ov, pcre2_get_ovector_count(e->md)};
+    fx_match m = {r, e->buf, ov, pcre2_get_ovector_count(e->md),
+                  e->day_first};
     fx_fields__reset(&e->fields);
     if (!fx_normalise__match(&m, e->rs, &e->fields))
         return;

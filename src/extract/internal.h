@@ -83,6 +83,17 @@ typedef enum {
     FX_CAP_CURRENCY,
     FX_CAP_PERCENT,
     FX_CAP_UNIT,
+    FX_CAP_END_YEAR,   /* the second end of a date range */
+    FX_CAP_END_MONTH,
+    FX_CAP_END_DAY,
+    FX_CAP_QUARTER,    /* "Q3", "third quarter" */
+    FX_CAP_FISCAL,     /* "FY", "fiscal year": a US federal fiscal year */
+    FX_CAP_DECADE,     /* "1990s" */
+    FX_CAP_PART,       /* "early", "mid", "the end of" */
+    FX_CAP_SEASON,     /* "spring", "summer", ... */
+    FX_CAP_RELATIVE,   /* "last year", "two months ago", "yesterday" */
+    FX_CAP_END_NUMBER, /* the high end of a range of figures */
+    FX_CAP_VAGUE,      /* "thousands", "dozens", "hundreds of thousands" */
     FX_CAP_COUNT
 } fx_cap;
 
@@ -183,6 +194,7 @@ typedef struct {
     const char *subject;
     const PCRE2_SIZE *ovector;
     uint32_t pairs;
+    bool day_first; /* read 01/02/2020 as 1 February (--day-first) */
 } fx_match;
 
 /* The first set group for `cap`; false when the pattern has none set. */
@@ -202,6 +214,11 @@ typedef enum {
     FX_F_TITLE,
     FX_F_AS_OF,
     FX_F_AGENCY,
+    FX_F_COLUMNS, /* the fields above are row columns; those below not */
+    /* What is left for the document stage (document.c) to resolve, such
+     * as a relative date or an acronym defined earlier in the document;
+     * "" when the row is complete. */
+    FX_F_RESOLVE = FX_F_COLUMNS,
     FX_F_COUNT
 } fx_field;
 

@@ -27,10 +27,13 @@ static const fx_kind kinds[FX_TYPE_COUNT] = {
     {FX_TYPE_OFFICIAL, "official", FAMILY_OFFICIAL,
      CAP(NAME) | CAP(HONORIFIC) | CAP(TITLE), fx_norm__official},
     {FX_TYPE_DATE, "date", FAMILY_FIGURE,
-     CAP(YEAR) | CAP(MONTH) | CAP(DAY) | CAP(QUALIFIER), fx_norm__date},
+     CAP(YEAR) | CAP(MONTH) | CAP(DAY) | CAP(QUALIFIER) | CAP(END_YEAR) |
+         CAP(END_MONTH) | CAP(END_DAY) | CAP(QUARTER) | CAP(FISCAL) |
+         CAP(DECADE) | CAP(PART) | CAP(SEASON) | CAP(RELATIVE),
+     fx_norm__date},
     {FX_TYPE_STATISTIC, "statistic", FAMILY_FIGURE,
      CAP(NUMBER) | CAP(SCALE) | CAP(CURRENCY) | CAP(PERCENT) | CAP(UNIT) |
-         CAP(QUALIFIER),
+         CAP(QUALIFIER) | CAP(END_NUMBER) | CAP(VAGUE),
      fx_norm__statistic},
     {FX_TYPE_IGNORE, "ignore", FAMILY_FIGURE, 0, normalise_ignore},
 };
@@ -68,14 +71,14 @@ bool fx_normalise__match(const fx_match *m, const fx_ruleset *rs,
 
 /* ---- fields ---- */
 
-static const char *const field_columns[FX_F_COUNT] = {
+static const char *const field_columns[FX_F_COLUMNS] = {
     "text",      "value",     "low",     "high",  "unit",   "qualifier",
     "precision", "acronym",   "title",   "as_of", "agency",
 };
 
 int fx_field__from_column(const char *column)
 {
-    for (int i = 0; i < FX_F_COUNT; i++)
+    for (int i = 0; i < FX_F_COLUMNS; i++)
         if (strcmp(column, field_columns[i]) == 0)
             return i;
     return -1;
