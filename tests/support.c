@@ -5,6 +5,8 @@
 
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 void remove_tree(const char *path)
 {
@@ -48,4 +50,58 @@ void record_diag(const fx_diag *d, void *payload)
     r->msg = g_strdup(d->message);
     r->src = g_strdup(d->source_line);
     g_ptr_array_add(payload, r);
+}
+
+/* ---- running the bundled rules ---- */
+
+static fx_ruleset *bundled;
+
+static void free_bundled(void)
+{
+    fx_ruleset_free(bundled);
+    bundled = NULL;
+}
+
+static fx_status append_row(void *payload, const fx_row *r)
+{
+    GString *out = payload;
+    g_string_append_printf(out, "%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s\n",
+                           fx_type_name(r->type), r->text, r->value, r->low,
+                           r->high, r->unit, r->qualifier, r->precision,
+                           r->acronym, r->title, r->as_of, r->agency);
+    return FX_OK;
+}
+
+char *run_bundled(const char *text, const run_opts *opts)
+{
+    if (!bundled) {
+        const char *dir = FIGEX_RULES_DIR;
+        g_assert(fx_ruleset_load(&bundled, &dir, 1, NULL, NULL) == FX_OK);
+        atexit(free_bundled);
+    }
+    GString *out = g_string_new(NULL);
+    fx_sink sink = {"test", NULL, append_row, NULL, NULL, out};
+    fx_engine *eng = NULL;
+    g_assert(fx_engine_new(&eng, bundled, &sink, NULL, NULL) == FX_OK);
+    if (opts && opts->type_mask)
+        fx_engine_set_types(eng, opts->type_mask);
+    if (opts)
+        fx_engine_set_day_first(eng, opts->day_first);
+    if (opts && opts->doc_date)
+        g_assert(fx_engine_set_doc_date(eng, opts->doc_date) == FX_OK);
+    g_assert(fx_engine_begin(eng, "test") == FX_OK);
+    g_assert(fx_engine_feed(eng, text, strlen(text)) == FX_OK);
+    g_assert(fx_engine_finish(eng) == FX_OK);
+    fx_engine_free(eng);
+    return g_string_free(out, FALSE);
+}
+
+char *run_bundled_type(const char *text, const char *type,
+                       const run_opts *opts)
+{
+    fx_type t;
+    g_assert(fx_type_from_name(type, &t) == 0);
+    run_opts o = opts ? *opts : (run_opts){0};
+    o.type_mask = 1u << t;
+    return run_bundled(text, &o);
 }

@@ -6,6 +6,7 @@
 
 #include <glib.h>
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "figex.h"
@@ -28,5 +29,26 @@ void record_diag(const fx_diag *d, void *payload);
 
 /* Remove a file, or a folder and everything in it (a test's temp dir). */
 void remove_tree(const char *path);
+
+/*
+ * Run the bundled rules (FIGEX_RULES_DIR, loaded once per program) over
+ * `text` as one document and return its rows, one a line, as
+ *
+ *     type|text|value|low|high|unit|qualifier|precision|acronym|title|
+ *     as_of|agency
+ *
+ * (on one line).  `opts` may be NULL.  The caller frees the result.
+ */
+typedef struct {
+    unsigned type_mask; /* 0 means every type */
+    bool day_first;
+    const char *doc_date; /* YYYY-MM-DD or NULL */
+} run_opts;
+
+char *run_bundled(const char *text, const run_opts *opts);
+
+/* The rows of run_bundled() whose type is `type`, in the same format. */
+char *run_bundled_type(const char *text, const char *type,
+                       const run_opts *opts);
 
 #endif
