@@ -36,8 +36,11 @@
 
 /* Most bytes scanned at once; a bigger feed is cut into slices. */
 #define FX_SLICE ((size_t)1 << 20)
-/* Context kept before every search offset, for lookbehinds and \b. */
+/* Context kept before every search offset, for lookbehinds and \b
+ * (and more than FX_BOUNDARY_LOOKBACK, for sentence boundaries). */
 #define FX_CONTEXT 64
+/* A statistic looks this far past its end for the end of its sentence. */
+#define FX_SENTENCE_MAX 4096
 
 typedef struct {
     uint64_t start, end; /* absolute, half-open */
@@ -57,7 +60,9 @@ struct fx_engine {
     pcre2_match_data *md;
     pcre2_match_context *mctx;
     pcre2_jit_stack *jit;
-    fx_fields fields;    /* scratch for normalisers */
+    fx_fields fields;    /* scratch for normalisers and emitted rows */
+    fx_fields peek;      /* scratch for lookahead rows */
+    fx_document *doc;    /* the document stage */
     char *source;
     bool open;
     char *buf;           /* buf[0..len) is the document's [base, base+len) */
@@ -70,8 +75,12 @@ struct fx_engine {
     size_t context;      /* bytes kept before the earliest needed offset */
     GArray *pending;     /* of cand: found, not yet settled */
     GArray *ready;       /* of cand: winners not yet emitted */
-    uint64_t cur_pos;    /* line cursor: cur_line/cur_col are at cur_pos */
+    uint64_t cur_pos;    /* text cursor: cur_* describe offset cur_pos */
     uint64_t cur_line, cur_col;
+    uint64_t cur_sentence, cur_paragraph; /* boundaries passed so far */
+    uint64_t held_start; /* the statistic waiting for its sentence end */
+    uint64_t held_scanned; /* and how far that end was looked for */
+    bool final;          /* the document's last bytes are in */
     fx_status failed;    /* first sink error, sticky */
 };
 
@@ -112,6 +121,8 @@ fx_status fx_engine_new(fx_engine **out, const fx_ruleset *rules,
     if (e->jit)
         pcre2_jit_stack_assign(e->mctx, NULL, e->jit);
     fx_fields__init(&e->fields);
+    fx_fields__init(&e->peek);
+    e->doc = fx_document__new();
     e->next = g_new0(uint64_t, MAX(rules->rules->len, 1));
     e->skip_line = g_new0(bool, MAX(rules->rules->len, 1));
     e->context = rules->lookbehind + FX_CONTEXT;
@@ -168,6 +179,11 @@ static void reset_document(fx_engine *e)
     e->cur_pos = 0;
     e->cur_line = 1;
     e->cur_col = 1;
+    e->cur_sentence = e->cur_paragraph = 0;
+    e->held_start = UINT64_MAX;
+    e->held_scanned = 0;
+    e->final = false;
+    fx_document__begin(e->doc, &e->doc_date);
 }
 
 void fx_engine_free(fx_engine *e)
@@ -184,6 +200,8 @@ void fx_engine_free(fx_engine *e)
     pcre2_match_context_free(e->mctx);
     pcre2_jit_stack_free(e->jit);
     fx_fields__clear(&e->fields);
+    fx_fields__clear(&e->peek);
+    fx_document__free(e->doc);
     g_free(e->next);
     g_free(e->skip_line);
     g_free(e->buf);
@@ -425,27 +443,64 @@ static void advance_cursor(fx_engine *e, uint64_t to)
 {
     if (to <= e->cur_pos)
         return;
-    const char *s = e->buf + (e->cur_pos - e->base);
-    const char *end = e->buf + (to - e->base);
-    for (; s < end; s++) {
-        if (*s == '\n') {
+    size_t i = (size_t)(e->cur_pos - e->base);
+    size_t end = (size_t)(to - e->base);
+    for (; i < end; i++) {
+        unsigned char c = (unsigned char)e->buf[i];
+        if (c <= ' ') {
+            fx_boundary b = fx_sentence__boundary(e->buf, i, 0);
+            e->cur_sentence += b != FX_BOUNDARY_NONE;
+            e->cur_paragraph += b == FX_BOUNDARY_PARAGRAPH;
+        }
+        if (c == '\n') {
             e->cur_line++;
             e->cur_col = 1;
-        } else if (((unsigned char)*s & 0xC0) != 0x80) {
+        } else if ((c & 0xC0) != 0x80) {
             e->cur_col++;
         }
     }
     e->cur_pos = to;
 }
 
-static void emit(fx_engine *e, cand *c)
+/* Copy a candidate's strings into `fl`. */
+static void unpack(fx_fields *fl, const cand *c)
 {
-    advance_cursor(e, c->start);
+    for (int i = 0; i < FX_F_COUNT; i++)
+        g_string_assign(fl->f[i], c->strs + c->off[i]);
+}
+
+/*
+ * Where the sentence of the statistic `c` ends: the first boundary after
+ * it, or FX_SENTENCE_MAX bytes on, or the end of the text.  UINT64_MAX
+ * while the text that decides it has not arrived.  The search resumes
+ * where it stopped when the same statistic waits over several chunks.
+ */
+static uint64_t sentence_end(fx_engine *e, const cand *c)
+{
+    uint64_t from = c->end;
+    if (e->held_start == c->start)
+        from = MAX(from, e->held_scanned);
+    uint64_t limit = c->end + FX_SENTENCE_MAX;
+    uint64_t avail = e->base + e->scan_len;
+    for (uint64_t at = from; at < MIN(limit, avail); at++)
+        if (fx_sentence__boundary(e->buf, (size_t)(at - e->base), 0))
+            return at;
+    if (limit <= avail)
+        return limit;
+    if (e->final)
+        return avail;
+    e->held_start = c->start;
+    e->held_scanned = avail;
+    return UINT64_MAX;
+}
+
+static void emit(fx_engine *e, const cand *c)
+{
     if (e->failed || !(e->type_mask & (1u << c->rule->type)))
         return;
     const char *f[FX_F_COUNT];
     for (int i = 0; i < FX_F_COUNT; i++)
-        f[i] = c->strs + c->off[i];
+        f[i] = e->fields.f[i]->str;
     fx_row row = {
         .source = e->source,
         .start_byte = c->start,
@@ -472,16 +527,47 @@ static void emit(fx_engine *e, cand *c)
         e->failed = st;
 }
 
-/* Emit ready rows that start before `bound`, in output order. */
+/*
+ * Pass ready rows that start before `bound` through the document stage
+ * and emit them, in output order.  A statistic first waits until its
+ * sentence is complete and every row in it is ready.
+ */
 static void emit_before(fx_engine *e, uint64_t bound)
 {
     GArray *r = e->ready;
     g_array_sort(r, by_output_order);
     guint n = 0;
-    while (n < r->len && g_array_index(r, cand, n).start < bound) {
-        emit(e, &g_array_index(r, cand, n));
-        cand_free(&g_array_index(r, cand, n));
-        n++;
+    for (; n < r->len; n++) {
+        cand *c = &g_array_index(r, cand, n);
+        if (c->start >= bound)
+            break;
+        bool statistic = c->rule->type == FX_TYPE_STATISTIC;
+        uint64_t send = statistic ? sentence_end(e, c) : 0;
+        if (statistic && (send == UINT64_MAX || send > bound))
+            break;
+        advance_cursor(e, c->start);
+        fx_doc_place at = {c->rule->type, e->cur_line, e->cur_sentence,
+                           e->cur_paragraph};
+        if (statistic) {
+            for (guint k = n + 1; k < r->len; k++) {
+                const cand *d = &g_array_index(r, cand, k);
+                if (d->start >= send)
+                    break;
+                fx_doc_place dat = at;
+                dat.type = d->rule->type;
+                unpack(&e->peek, d);
+                if (fx_document__resolve(e->doc, &dat, &e->peek))
+                    fx_document__lookahead(e->doc, dat.type, &e->peek);
+            }
+        }
+        unpack(&e->fields, c);
+        if (fx_document__resolve(e->doc, &at, &e->fields)) {
+            if (statistic)
+                fx_document__link(e->doc, &at, &e->fields);
+            emit(e, c);
+            fx_document__record(e->doc, &at, &e->fields);
+        }
+        cand_free(c);
     }
     g_array_remove_range(r, 0, n);
 }
@@ -505,6 +591,7 @@ static size_t complete_len(const char *buf, size_t len)
 static void process(fx_engine *e, bool final)
 {
     guint nrules = e->rs->rules->len;
+    e->final = final;
     e->scan_len = final ? e->len : complete_len(e->buf, e->len);
     uint64_t w = UINT64_MAX;
     for (guint i = 0; i < nrules; i++) {

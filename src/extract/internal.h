@@ -300,4 +300,56 @@ const char *fx_number__currency(const char *s, gsize len);
  * is joined with a space, a new line of the block with ", ". */
 void fx_title__join(GString *out, const char *s, gsize len);
 
+/* ---- Sentences and the document stage ---------------------------------- */
+
+/* Bytes fx_sentence__boundary() may look back; the engine keeps more. */
+#define FX_BOUNDARY_LOOKBACK 24
+
+typedef enum {
+    FX_BOUNDARY_NONE = 0,
+    FX_BOUNDARY_SENTENCE,
+    FX_BOUNDARY_PARAGRAPH
+} fx_boundary;
+
+/* Does the whitespace byte buf[i] end a sentence or a paragraph?  Looks
+ * back only (not before buf[lo]), so the answer never depends on the
+ * text after i. */
+fx_boundary fx_sentence__boundary(const char *buf, size_t i, size_t lo);
+
+/*
+ * The document stage sees each row once its place in the output is
+ * certain, in output order, and completes it with what only the document
+ * as a whole knows: an acronym defined earlier, an official's full name
+ * from an earlier mention, the date relative dates count from, and the
+ * date and agency a statistic is linked to.  See document.c.
+ */
+typedef struct fx_document fx_document;
+
+/* Where a row stands in the text. */
+typedef struct {
+    fx_type type;
+    uint64_t line;
+    uint64_t sentence;  /* sentence and paragraph numbers at its start */
+    uint64_t paragraph;
+} fx_doc_place;
+
+fx_document *fx_document__new(void);
+void fx_document__free(fx_document *doc);
+/* Start a document; `doc_date` (may be NULL or invalid) overrides the
+ * date found in its header. */
+void fx_document__begin(fx_document *doc, const GDate *doc_date);
+/* Complete `row`; false when the row must be dropped. */
+bool fx_document__resolve(fx_document *doc, const fx_doc_place *at,
+                          fx_fields *row);
+/* A row of type `type` that comes after the statistic being linked, in
+ * the same sentence (already resolved). */
+void fx_document__lookahead(fx_document *doc, fx_type type,
+                            const fx_fields *row);
+/* Fill as_of and agency of a statistic; call after the lookahead rows. */
+void fx_document__link(fx_document *doc, const fx_doc_place *at,
+                       fx_fields *row);
+/* Remember an emitted row for the rows after it. */
+void fx_document__record(fx_document *doc, const fx_doc_place *at,
+                         const fx_fields *row);
+
 #endif /* FX_EXTRACT_INTERNAL_H */

@@ -1,0 +1,293 @@
+/*
+ * document.c: what only the whole document knows.
+ *
+ * The engine hands each row here once its place in the output is certain,
+ * in output order.  The stage completes rows from what came before them
+ * in the same document (one input file, unless the caller starts
+ * documents itself):
+ *
+ *   acronyms   A bare acronym row ("CEIU", resolve "acronym") takes the
+ *              value of the nearest earlier agency row with that acronym:
+ *              a "Long Name (ACR)" definition or a gazetteer body.  An
+ *              acronym the document never defined gives no row.
+ *   officials  A row whose name has the surname and first name of an
+ *              earlier official, or is that surname alone ("Attorney
+ *              General Whitfield", resolve "surname"), takes the earlier
+ *              full name, and its title when it has none.
+ *   dates      A relative date ("last year") is resolved against the
+ *              --doc-date, else the first date of day precision in the
+ *              first FX_HEADER_LINES lines; before that, it stays
+ *              unresolved (precision "unresolved").
+ *   linking    A statistic's as_of is the date of its own sentence (the
+ *              nearest one before it, else the first one after it), else
+ *              the last date earlier in its paragraph.  Its agency is the
+ *              agency of its own sentence (nearest before, else first
+ *              after), else the last agency of the same or the previous
+ *              paragraph.  as_of is the date's value with its qualifier in
+ *              front (">=1998").
+ */
+#include "internal.h"
+
+/* Lines of a document that count as its header, for the document date. */
+#define FX_HEADER_LINES 30
+
+typedef struct {
+    char *name;
+    char *title;
+} official;
+
+/* The last date or agency seen, and where. */
+typedef struct {
+    GString *value;
+    uint64_t sentence, paragraph;
+    bool set;
+} sighting;
+
+struct fx_document {
+    GDate fixed_date;      /* --doc-date, or invalid */
+    GDate header_date;     /* found in the header, or invalid */
+    GHashTable *acronyms;  /* acronym -> value, both owned */
+    GPtrArray *officials;  /* of official, in order of first mention */
+    sighting date, agency; /* the last ones recorded */
+    GString *next_date;    /* from lookahead rows; "" when none */
+    GString *next_agency;
+};
+
+static void official_free(gpointer p)
+{
+    official *o = p;
+    g_free(o->name);
+    g_free(o->title);
+    g_free(o);
+}
+
+fx_document *fx_document__new(void)
+{
+    fx_document *d = g_new0(fx_document, 1);
+    d->acronyms = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                        g_free);
+    d->officials = g_ptr_array_new_with_free_func(official_free);
+    d->date.value = g_string_new(NULL);
+    d->agency.value = g_string_new(NULL);
+    d->next_date = g_string_new(NULL);
+    d->next_agency = g_string_new(NULL);
+    g_date_clear(&d->fixed_date, 1);
+    g_date_clear(&d->header_date, 1);
+    return d;
+}
+
+void fx_document__free(fx_document *d)
+{
+    if (!d)
+        return;
+    g_hash_table_destroy(d->acronyms);
+    g_ptr_array_free(d->officials, TRUE);
+    g_string_free(d->date.value, TRUE);
+    g_string_free(d->agency.value, TRUE);
+    g_string_free(d->next_date, TRUE);
+    g_string_free(d->next_agency, TRUE);
+    g_free(d);
+}
+
+void fx_document__begin(fx_document *d, const GDate *doc_date)
+{
+    g_hash_table_remove_all(d->acronyms);
+    g_ptr_array_set_size(d->officials, 0);
+    d->date.set = d->agency.set = false;
+    g_string_truncate(d->next_date, 0);
+    g_string_truncate(d->next_agency, 0);
+    g_date_clear(&d->header_date, 1);
+    g_date_clear(&d->fixed_date, 1);
+    if (doc_date && g_date_valid(doc_date))
+        d->fixed_date = *doc_date;
+}
+
+/* ---- officials ---- */
+
+/* The last word of a name ("Harper" of "Keith M. Harper"). */
+static const char *surname(const char *name)
+{
+    const char *sp = strrchr(name, ' ');
+    return sp ? sp + 1 : name;
+}
+
+/* Length of the first word of a name. */
+static size_t first_len(const char *name)
+{
+    const char *sp = strchr(name, ' ');
+    return sp ? (size_t)(sp - name) : strlen(name);
+}
+
+/* The earlier official `name` refers to, or NULL. */
+static const official *earlier_official(const fx_document *d,
+                                        const char *name, bool surname_only)
+{
+    const char *last = surname(name);
+    size_t flen = first_len(name);
+    for (guint i = d->officials->len; i-- > 0;) {
+        const official *o = g_ptr_array_index(d->officials, i);
+        if (strcmp(surname(o->name), last) != 0)
+            continue;
+        if (surname_only ||
+            (first_len(o->name) == flen && strncmp(o->name, name, flen) == 0))
+            return o;
+    }
+    return NULL;
+}
+
+static void resolve_official(fx_document *d, fx_fields *row, bool surname)
+{
+    const official *o = earlier_official(d, row->f[FX_F_VALUE]->str, surname);
+    if (!o)
+        return;
+    g_string_assign(row->f[FX_F_VALUE], o->name);
+    if (row->f[FX_F_TITLE]->len == 0)
+        g_string_assign(row->f[FX_F_TITLE], o->title);
+}
+
+static void record_official(fx_document *d, const fx_fields *row)
+{
+    const char *name = row->f[FX_F_VALUE]->str;
+    for (guint i = 0; i < d->officials->len; i++) {
+        official *o = g_ptr_array_index(d->officials, i);
+        if (strcmp(o->name, name) == 0) {
+            if (!o->title[0]) {
+                g_free(o->title);
+                o->title = g_strdup(row->f[FX_F_TITLE]->str);
+            }
+            return;
+        }
+    }
+    official *o = g_new(official, 1);
+    o->name = g_strdup(name);
+    o->title = g_strdup(row->f[FX_F_TITLE]->str);
+    g_ptr_array_add(d->officials, o);
+}
+
+/* ---- dates ---- */
+
+static const GDate *document_date(const fx_document *d)
+{
+    if (g_date_valid(&d->fixed_date))
+        return &d->fixed_date;
+    if (g_date_valid(&d->header_date))
+        return &d->header_date;
+    return NULL;
+}
+
+static void note_header_date(fx_document *d, const fx_doc_place *at,
+                             const fx_fields *row)
+{
+    int y, m, day;
+    char end;
+    if (g_date_valid(&d->header_date) || at->line > FX_HEADER_LINES ||
+        strcmp(row->f[FX_F_PRECISION]->str, "day") != 0 ||
+        sscanf(row->f[FX_F_VALUE]->str, "%4d-%2d-%2d%c", &y, &m, &day,
+               &end) != 3 ||
+        !g_date_valid_dmy((GDateDay)day, (GDateMonth)m, (GDateYear)y))
+        return;
+    g_date_set_dmy(&d->header_date, (GDateDay)day, (GDateMonth)m,
+                   (GDateYear)y);
+}
+
+/* The as_of form of a date row: its value after its qualifier. */
+static void as_of_form(GString *out, const fx_fields *row)
+{
+    g_string_assign(out, row->f[FX_F_QUALIFIER]->str);
+    g_string_append(out, row->f[FX_F_VALUE]->str);
+}
+
+/* ---- the stage ---- */
+
+bool fx_document__resolve(fx_document *d, const fx_doc_place *at,
+                          fx_fields *row)
+{
+    const char *todo = row->f[FX_F_RESOLVE]->str;
+    bool keep = true;
+    switch (at->type) {
+    case FX_TYPE_AGENCY:
+        if (strcmp(todo, "acronym") == 0) {
+            const char *v = g_hash_table_lookup(d->acronyms,
+                                                row->f[FX_F_ACRONYM]->str);
+            keep = v != NULL;
+            if (v)
+                g_string_assign(row->f[FX_F_VALUE], v);
+        }
+        break;
+    case FX_TYPE_OFFICIAL:
+        resolve_official(d, row, strcmp(todo, "surname") == 0);
+        break;
+    case FX_TYPE_DATE:
+        /* RELATIVE-DATES: resolved here once norm_date.c has them. */
+        (void)document_date;
+        break;
+    default:
+        break;
+    }
+    g_string_truncate(row->f[FX_F_RESOLVE], 0);
+    return keep;
+}
+
+void fx_document__lookahead(fx_document *d, fx_type type,
+                            const fx_fields *row)
+{
+    if (type == FX_TYPE_DATE && !d->next_date->len &&
+        row->f[FX_F_VALUE]->len)
+        as_of_form(d->next_date, row);
+    if (type == FX_TYPE_AGENCY && !d->next_agency->len)
+        g_string_assign(d->next_agency, row->f[FX_F_VALUE]->str);
+}
+
+void fx_document__link(fx_document *d, const fx_doc_place *at,
+                       fx_fields *row)
+{
+    const sighting *date = &d->date, *agency = &d->agency;
+    if (date->set && date->sentence == at->sentence)
+        g_string_assign(row->f[FX_F_AS_OF], date->value->str);
+    else if (d->next_date->len)
+        g_string_assign(row->f[FX_F_AS_OF], d->next_date->str);
+    else if (date->set && date->paragraph == at->paragraph)
+        g_string_assign(row->f[FX_F_AS_OF], date->value->str);
+    if (agency->set && agency->sentence == at->sentence)
+        g_string_assign(row->f[FX_F_AGENCY], agency->value->str);
+    else if (d->next_agency->len)
+        g_string_assign(row->f[FX_F_AGENCY], d->next_agency->str);
+    else if (agency->set && agency->paragraph + 1 >= at->paragraph)
+        g_string_assign(row->f[FX_F_AGENCY], agency->value->str);
+    g_string_truncate(d->next_date, 0);
+    g_string_truncate(d->next_agency, 0);
+}
+
+static void sight(sighting *s, const fx_doc_place *at)
+{
+    s->sentence = at->sentence;
+    s->paragraph = at->paragraph;
+    s->set = true;
+}
+
+void fx_document__record(fx_document *d, const fx_doc_place *at,
+                         const fx_fields *row)
+{
+    switch (at->type) {
+    case FX_TYPE_AGENCY:
+        if (row->f[FX_F_ACRONYM]->len && row->f[FX_F_VALUE]->len)
+            g_hash_table_insert(d->acronyms,
+                                g_strdup(row->f[FX_F_ACRONYM]->str),
+                                g_strdup(row->f[FX_F_VALUE]->str));
+        g_string_assign(d->agency.value, row->f[FX_F_VALUE]->str);
+        sight(&d->agency, at);
+        break;
+    case FX_TYPE_OFFICIAL:
+        record_official(d, row);
+        break;
+    case FX_TYPE_DATE:
+        if (!row->f[FX_F_VALUE]->len)
+            break; /* an unresolved relative date */
+        note_header_date(d, at, row);
+        as_of_form(d->date.value, row);
+        sight(&d->date, at);
+        break;
+    default:
+        break;
+    }
+}
