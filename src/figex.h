@@ -219,6 +219,19 @@ FX_API void fx_ruleset_free(fx_ruleset *rules);
 FX_API size_t fx_ruleset_rule_count(const fx_ruleset *rules);
 FX_API size_t fx_ruleset_example_count(const fx_ruleset *rules);
 
+/* What a rule is, for listings; strings are owned by the ruleset. */
+typedef struct {
+    const char *id;
+    fx_type type;
+    int priority;
+    const char *source;      /* "file:line" of its `rule` line */
+    const char *description; /* "" when it has none */
+} fx_rule_info;
+
+/* Describe rule `index` (load order); FX_ERR_USAGE when out of range. */
+FX_API fx_status fx_ruleset_rule_info(const fx_ruleset *rules, size_t index,
+                                      fx_rule_info *out);
+
 /* ---- Engine ------------------------------------------------------------- */
 
 typedef struct fx_engine fx_engine;
@@ -264,6 +277,28 @@ FX_API fx_status fx_engine_feed(fx_engine *eng, const void *buf, size_t len);
 
 /* End the document: scan what is left and emit its remaining rows. */
 FX_API fx_status fx_engine_finish(fx_engine *eng);
+
+/*
+ * Explanations of overlaps.  When set, `fn` is called after each row is
+ * handed to the sink with one line per candidate that row beat: the losing
+ * rule, its span and text, and the step of the overlap order that decided
+ * (priority, length, start, load order).  `text` is borrowed.
+ */
+typedef void (*fx_explain_fn)(const fx_row *row, const char *text,
+                              void *payload);
+FX_API void fx_engine_set_explain(fx_engine *eng, fx_explain_fn fn,
+                                  void *payload);
+
+/* Per-rule work since the engine was made, for `--stats`. */
+typedef struct {
+    uint64_t matches; /* matches found (before overlaps were settled) */
+    uint64_t rows;    /* rows emitted (after the type filter) */
+    double seconds;   /* time spent matching */
+} fx_rule_stats;
+
+/* Statistics of rule `index`; FX_ERR_USAGE when out of range. */
+FX_API fx_status fx_engine_rule_stats(const fx_engine *eng, size_t index,
+                                      fx_rule_stats *out);
 
 /* Free an engine; NULL is a no-op. */
 FX_API void fx_engine_free(fx_engine *eng);

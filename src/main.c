@@ -12,6 +12,7 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <stdbool.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -27,6 +28,9 @@ typedef struct {
     char *block_size;
     char *doc_date;
     gboolean day_first;
+    gboolean list_rules;
+    gboolean stats;
+    gboolean explain;
     gboolean version;
 } options;
 
@@ -240,6 +244,70 @@ static bool close_output(output *o, const char *path, bool commit)
     return renamed || !commit;
 }
 
+/* ---- --list-rules, --stats, --explain ---- */
+
+/* A description on one line: its whitespace runs as single spaces. */
+static char *one_line(const char *s)
+{
+    char **words = g_strsplit_set(s, " \t\r\n", -1);
+    GString *out = g_string_new(NULL);
+    for (char **w = words; *w; w++)
+        if (**w)
+            g_string_append_printf(out, "%s%s", out->len ? " " : "", *w);
+    g_strfreev(words);
+    return g_string_free(out, FALSE);
+}
+
+static bool list_rules(const fx_ruleset *rs)
+{
+    printf("id\ttype\tpriority\tsource\tdescription\n");
+    fx_rule_info info;
+    for (size_t i = 0; fx_ruleset_rule_info(rs, i, &info) == FX_OK; i++) {
+        char *d = one_line(info.description);
+        printf("%s\t%s\t%d\t%s\t%s\n", info.id, fx_type_name(info.type),
+               info.priority, info.source, d);
+        g_free(d);
+    }
+    return fflush(stdout) == 0 && !ferror(stdout);
+}
+
+static void print_stats(const fx_ruleset *rs, const fx_engine *eng)
+{
+    fprintf(stderr, "%-32s %-9s %10s %10s %9s\n", "rule", "type", "matches",
+            "rows", "seconds");
+    fx_rule_info info;
+    fx_rule_stats st, total = {0};
+    for (size_t i = 0; fx_ruleset_rule_info(rs, i, &info) == FX_OK; i++) {
+        fx_engine_rule_stats(eng, i, &st);
+        fprintf(stderr, "%-32s %-9s %10" PRIu64 " %10" PRIu64 " %9.3f\n",
+                info.id, fx_type_name(info.type), st.matches, st.rows,
+                st.seconds);
+        total.matches += st.matches;
+        total.rows += st.rows;
+        total.seconds += st.seconds;
+    }
+    fprintf(stderr, "%-32s %-9s %10" PRIu64 " %10" PRIu64 " %9.3f\n",
+            "total", "", total.matches, total.rows, total.seconds);
+}
+
+static void print_explanation(const fx_row *row, const char *why,
+                              void *payload)
+{
+    (void)payload;
+    fprintf(stderr, "%s:%" PRIu64 ":%" PRIu64 ": %s \"%s\" by %s (%s)\n",
+            row->source, row->line, row->column, fx_type_name(row->type),
+            row->text, row->rule, row->rule_source);
+    if (!*why) {
+        fprintf(stderr, "  no overlapping match of its kind\n");
+        return;
+    }
+    char **lines = g_strsplit(why, "\n", -1);
+    for (char **l = lines; *l; l++)
+        if (**l)
+            fprintf(stderr, "  %s\n", *l);
+    g_strfreev(lines);
+}
+
 static int cmd_check(char **paths, int n)
 {
     char *def = NULL;
@@ -284,6 +352,14 @@ int main(int argc, char **argv)
          "Resolve relative dates (\"last year\") against this date "
          "(default: the first full date in each document's header)",
          "YYYY-MM-DD"},
+        {"list-rules", 0, 0, G_OPTION_ARG_NONE, &opt.list_rules,
+         "List the loaded rules (id, type, priority, file:line, "
+         "description) and exit", NULL},
+        {"stats", 0, 0, G_OPTION_ARG_NONE, &opt.stats,
+         "Print per-rule match counts and time to standard error", NULL},
+        {"explain", 0, 0, G_OPTION_ARG_NONE, &opt.explain,
+         "Print to standard error, for each row, the overlapping matches it "
+         "beat and why", NULL},
         {"version", 'V', 0, G_OPTION_ARG_NONE, &opt.version,
          "Print the version and exit", NULL},
         {NULL, 0, 0, 0, NULL, NULL, NULL},
@@ -358,6 +434,10 @@ int main(int argc, char **argv)
     }
     if (fx_ruleset_load(&rs, paths, npaths, print_diag, NULL) != FX_OK)
         goto done;
+    if (opt.list_rules) {
+        status = list_rules(rs) ? 0 : EXIT_TROUBLE;
+        goto done;
+    }
     if (!open_output(&out, opt.output))
         goto done;
     if ((strcmp(format, "csv") == 0 ? fx_emit_csv_new(&sink, out.fp)
@@ -370,6 +450,8 @@ int main(int argc, char **argv)
     }
     fx_engine_set_types(eng, mask);
     fx_engine_set_day_first(eng, opt.day_first);
+    if (opt.explain)
+        fx_engine_set_explain(eng, print_explanation, NULL);
     fx_engine_set_doc_date(eng, opt.doc_date); /* checked above */
     buf = g_malloc(block);
     bool inputs_ok = true;
@@ -386,6 +468,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "figex: %s: error: %s\n",
                 opt.output ? opt.output : "standard output",
                 st == FX_ERR_IO ? g_strerror(errno) : fx_status_str(st));
+    if (opt.stats)
+        print_stats(rs, eng);
     bool ok = st == FX_OK && inputs_ok;
     if (!inputs_ok && opt.output)
         fprintf(stderr, "figex: %s: not written because an input failed\n",

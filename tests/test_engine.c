@@ -787,6 +787,83 @@ static void test_real_rules_chunking(void **state)
     g_free(whole);
 }
 
+/* ---- --list-rules, --stats, --explain ---- */
+
+static const char *const rank_rules =
+    "rule short\n"
+    "  type: statistic\n"
+    "  priority: 5\n"
+    "  description: A number and one word.\n"
+    "  pattern: (?<number>\\d+) (?<unit>red)\n"
+    "rule long\n"
+    "  type: statistic\n"
+    "  priority: 5\n"
+    "  pattern: (?<number>\\d+) (?<unit>red cats)\n"
+    "rule low\n"
+    "  type: statistic\n"
+    "  pattern: (?<number>\\d+) (?<unit>red cats)\n";
+
+static void test_rule_info(void **state)
+{
+    fixture *fx = *state;
+    use_rules(fx, rank_rules);
+    fx_rule_info info;
+    assert_int_equal(fx_ruleset_rule_info(fx->rs, 0, &info), FX_OK);
+    assert_string_equal(info.id, "short");
+    assert_int_equal(info.type, FX_TYPE_STATISTIC);
+    assert_int_equal(info.priority, 5);
+    assert_true(g_str_has_suffix(info.source, "t.rules:1"));
+    assert_string_equal(info.description, "A number and one word.");
+    assert_int_equal(fx_ruleset_rule_info(fx->rs, 2, &info), FX_OK);
+    assert_string_equal(info.id, "low");
+    assert_string_equal(info.description, "");
+    assert_int_equal(fx_ruleset_rule_info(fx->rs, 3, &info), FX_ERR_USAGE);
+}
+
+static void test_rule_stats(void **state)
+{
+    fixture *fx = *state;
+    use_rules(fx, rank_rules);
+    g_free(run(fx, "12 red cats and 4 red cats; 7 red dogs", 5));
+    fx_rule_stats st;
+    uint64_t want[3][2] = {{3, 1}, {2, 2}, {2, 0}}; /* matches, rows */
+    for (size_t i = 0; i < 3; i++) {
+        assert_int_equal(fx_engine_rule_stats(fx->eng, i, &st), FX_OK);
+        assert_int_equal(st.matches, want[i][0]);
+        assert_int_equal(st.rows, want[i][1]);
+        assert_true(st.seconds >= 0);
+    }
+    assert_int_equal(fx_engine_rule_stats(fx->eng, 3, &st), FX_ERR_USAGE);
+}
+
+static void keep_explanation(const fx_row *row, const char *why, void *p)
+{
+    g_string_append_printf(p, "%s: %s", row->rule, why);
+}
+
+static void test_explain(void **state)
+{
+    fixture *fx = *state;
+    use_rules(fx, rank_rules);
+    GString *out = g_string_new(NULL);
+    fx_engine_set_explain(fx->eng, keep_explanation, out);
+    g_free(run(fx, "12 red cats; 7 red dogs", 0));
+    char *prefix = g_strconcat(fx->dir, "/", NULL);
+    char **parts = g_strsplit(out->str, prefix, -1);
+    char *got = g_strjoinv("", parts);
+    g_strfreev(parts);
+    g_free(prefix);
+    assert_string_equal(
+        got,
+        "long: beat short (" "t.rules:1, priority 5) at bytes 0-6 \"12 red\": "
+        "longer match (5 against 5, 11 bytes against 6)\n"
+        "beat low (t.rules:10, priority 0) at bytes 0-11 \"12 red cats\": "
+        "higher priority (5 against 0, 11 bytes against 11)\n"
+        "short: ");
+    g_free(got);
+    g_string_free(out, TRUE);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -816,6 +893,9 @@ int main(void)
         T(test_real_rules_not_statistics),
         T(test_real_rules_agency_variants),
         T(test_real_rules_chunking),
+        T(test_rule_info),
+        T(test_rule_stats),
+        T(test_explain),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

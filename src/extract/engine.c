@@ -48,6 +48,7 @@ typedef struct {
     unsigned family;
     char *strs; /* FX_F_COUNT strings, NUL-terminated, back to back */
     guint32 off[FX_F_COUNT];
+    GString *why; /* the candidates it beat (--explain only), or NULL */
 } cand;
 
 struct fx_engine {
@@ -82,12 +83,18 @@ struct fx_engine {
     uint64_t held_scanned; /* and how far that end was looked for */
     bool final;          /* the document's last bytes are in */
     fx_status failed;    /* first sink error, sticky */
+    fx_explain_fn explain;
+    void *explain_payload;
+    fx_rule_stats *stats; /* per rule */
 };
 
 static void cand_free(cand *c)
 {
     g_free(c->strs);
     c->strs = NULL;
+    if (c->why)
+        g_string_free(c->why, TRUE);
+    c->why = NULL;
 }
 
 fx_status fx_engine_new(fx_engine **out, const fx_ruleset *rules,
@@ -125,6 +132,7 @@ fx_status fx_engine_new(fx_engine **out, const fx_ruleset *rules,
     e->doc = fx_document__new();
     e->next = g_new0(uint64_t, MAX(rules->rules->len, 1));
     e->skip_line = g_new0(bool, MAX(rules->rules->len, 1));
+    e->stats = g_new0(fx_rule_stats, MAX(rules->rules->len, 1));
     e->context = rules->lookbehind + FX_CONTEXT;
     e->pending = g_array_new(FALSE, FALSE, sizeof(cand));
     e->ready = g_array_new(FALSE, FALSE, sizeof(cand));
@@ -144,6 +152,21 @@ void fx_engine_set_types(fx_engine *eng, unsigned type_mask)
 void fx_engine_set_day_first(fx_engine *eng, int day_first)
 {
     eng->day_first = day_first != 0;
+}
+
+void fx_engine_set_explain(fx_engine *eng, fx_explain_fn fn, void *payload)
+{
+    eng->explain = fn;
+    eng->explain_payload = payload;
+}
+
+fx_status fx_engine_rule_stats(const fx_engine *eng, size_t index,
+                               fx_rule_stats *out)
+{
+    if (!eng || !out || index >= eng->rs->rules->len)
+        return FX_ERR_USAGE;
+    *out = eng->stats[index];
+    return FX_OK;
 }
 
 fx_status fx_engine_set_doc_date(fx_engine *eng, const char *iso_date)
@@ -204,6 +227,7 @@ void fx_engine_free(fx_engine *e)
     fx_document__free(e->doc);
     g_free(e->next);
     g_free(e->skip_line);
+    g_free(e->stats);
     g_free(e->buf);
     g_free(e->source);
     g_free(e);
@@ -236,7 +260,8 @@ static void add_candidate(fx_engine *e, const fx_rule *r, PCRE2_SIZE *ov)
     if (!fx_normalise__match(&m, e->rs, &e->fields))
         return;
     cand c = {e->base + ov[0], e->base + ov[1], r,
-              fx_kind__get(r->type)->family, NULL, {0}};
+              fx_kind__get(r->type)->family, NULL, {0}, NULL};
+    e->stats[r->index].matches++;
     gsize total = 0;
     for (int i = 0; i < FX_F_COUNT; i++)
         total += e->fields.f[i]->len + 1;
@@ -261,7 +286,16 @@ static size_t next_char(const fx_engine *e, size_t off)
 }
 
 /* Run rule `i` from its next offset; `final` at the document's end. */
+static void scan_rule_timed(fx_engine *e, guint i, bool final);
+
 static void scan_rule(fx_engine *e, guint i, bool final)
+{
+    gint64 t0 = g_get_monotonic_time();
+    scan_rule_timed(e, i, final);
+    e->stats[i].seconds += (double)(g_get_monotonic_time() - t0) / 1e6;
+}
+
+static void scan_rule_timed(fx_engine *e, guint i, bool final)
 {
     const fx_rule *r = g_ptr_array_index(e->rs->rules, i);
     size_t off = (size_t)(e->next[i] - e->base);
@@ -369,16 +403,45 @@ static gint by_output_order(gconstpointer a, gconstpointer b)
     return by_rule(x, y);
 }
 
+/* Why `w` ranks above `l` in the overlap order. */
+static const char *rank_reason(const cand *w, const cand *l)
+{
+    if (w->rule->priority != l->rule->priority)
+        return "higher priority";
+    if (w->end - w->start != l->end - l->start)
+        return "longer match";
+    if (w->start != l->start)
+        return "starts first";
+    return "rule loaded first";
+}
+
+/* Note on winner `w` that it beat `l` (--explain). */
+static void note_loser(cand *w, const cand *l)
+{
+    if (!w->why)
+        w->why = g_string_new(NULL);
+    g_string_append_printf(
+        w->why, "beat %s (%s, priority %d) at bytes %" G_GUINT64_FORMAT
+        "-%" G_GUINT64_FORMAT " \"%s\": %s (%d against %d, %" G_GUINT64_FORMAT
+        " bytes against %" G_GUINT64_FORMAT ")\n",
+        l->rule->id, l->rule->source_ref, l->rule->priority, l->start, l->end,
+        l->strs + l->off[FX_F_TEXT], rank_reason(w, l), w->rule->priority,
+        l->rule->priority, w->end - w->start, l->end - l->start);
+}
+
 /* Pick the winners of one component; losers and ignore rows are freed. */
 static void settle(fx_engine *e, cand *comp, guint n)
 {
     qsort(comp, n, sizeof(cand), by_rank);
     guint won = 0;
     for (guint i = 0; i < n; i++) {
-        bool clash = false;
-        for (guint j = 0; j < won && !clash; j++)
-            clash = comp[i].start < comp[j].end && comp[j].start < comp[i].end;
-        if (clash) {
+        guint clash = won;
+        for (guint j = 0; j < won && clash == won; j++)
+            if (comp[i].start < comp[j].end && comp[j].start < comp[i].end)
+                clash = j;
+        if (clash < won) {
+            if (e->explain)
+                note_loser(&comp[clash], &comp[i]);
             cand_free(&comp[i]);
             continue;
         }
@@ -525,6 +588,9 @@ static void emit(fx_engine *e, const cand *c)
     fx_status st = e->sink->row(e->sink->payload, &row);
     if (st != FX_OK)
         e->failed = st;
+    e->stats[c->rule->index].rows++;
+    if (e->explain && st == FX_OK)
+        e->explain(&row, c->why ? c->why->str : "", e->explain_payload);
 }
 
 /*

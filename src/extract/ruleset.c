@@ -111,3 +111,14 @@ size_t fx_ruleset_example_count(const fx_ruleset *rs)
 {
     return rs ? rs->examples : 0;
 }
+
+fx_status fx_ruleset_rule_info(const fx_ruleset *rs, size_t index,
+                               fx_rule_info *out)
+{
+    if (!rs || !out || index >= rs->rules->len)
+        return FX_ERR_USAGE;
+    const fx_rule *r = g_ptr_array_index(rs->rules, index);
+    *out = (fx_rule_info){r->id, r->type, r->priority, r->source_ref,
+                          r->description ? r->description : ""};
+    return FX_OK;
+}
