@@ -232,6 +232,15 @@ typedef struct {
 FX_API fx_status fx_ruleset_rule_info(const fx_ruleset *rules, size_t index,
                                       fx_rule_info *out);
 
+/*
+ * Run every rule over long texts made to provoke backtracking (runs of
+ * capitalised words, digits and commas, initials...) under the engine's
+ * PCRE2 limits, and report each rule that gives up, at its `rule` line.
+ * @return FX_OK, or FX_ERR_RULES when a rule gave up.
+ */
+FX_API fx_status fx_ruleset_probe(const fx_ruleset *rules, fx_diag_fn diag,
+                                  void *payload);
+
 /* ---- Engine ------------------------------------------------------------- */
 
 typedef struct fx_engine fx_engine;

@@ -321,7 +321,10 @@ static int cmd_check(char **paths, int n)
     fx_status st = fx_ruleset_load(&rs, (const char *const *)paths,
                                    (size_t)n, print_diag, NULL);
     if (st == FX_OK)
-        printf("figex: %zu rules loaded, %zu examples checked: ok\n",
+        st = fx_ruleset_probe(rs, print_diag, NULL);
+    if (st == FX_OK)
+        printf("figex: %zu rules loaded, %zu examples checked, probe texts "
+               "passed: ok\n",
                fx_ruleset_rule_count(rs), fx_ruleset_example_count(rs));
     fx_ruleset_free(rs);
     g_free(def);

@@ -864,6 +864,33 @@ static void test_explain(void **state)
     g_string_free(out, TRUE);
 }
 
+static void test_probe(void **state)
+{
+    fixture *fx = *state;
+    use_rules(fx, "rule cats\n"
+                  "  type: statistic\n"
+                  "  pattern: (?<number>\\d+) (?<unit>cats)\n");
+    assert_int_equal(fx_ruleset_probe(fx->rs, record_diag, fx->diags),
+                     FX_OK);
+    assert_int_equal(fx->diags->len, 0);
+    use_rules(fx, "rule cats\n"
+                  "  type: statistic\n"
+                  "  pattern: (?<number>\\d+) (?<unit>cats)\n"
+                  "\n"
+                  "rule runaway\n"
+                  "  type: statistic\n"
+                  "  pattern: (?<number>\\d)(?:[\\d,]+)+[a-z]\n");
+    assert_int_equal(fx_ruleset_probe(fx->rs, record_diag, fx->diags),
+                     FX_ERR_RULES);
+    assert_int_equal(fx->diags->len, 1);
+    const diag_rec *d = g_ptr_array_index(fx->diags, 0);
+    assert_int_equal(d->sev, FX_SEV_ERROR);
+    assert_true(g_str_has_suffix(d->file, "t.rules"));
+    assert_int_equal(d->line, 5);
+    assert_non_null(strstr(d->msg, "rule 'runaway' gives up on a probe "
+                                   "text of digits and commas"));
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -896,6 +923,7 @@ int main(void)
         T(test_rule_info),
         T(test_rule_stats),
         T(test_explain),
+        T(test_probe),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -120,11 +120,8 @@ fx_status fx_engine_new(fx_engine **out, const fx_ruleset *rules,
     e->md = pcre2_match_data_create(groups, NULL);
     e->mctx = pcre2_match_context_create(NULL);
     e->jit = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, NULL);
-    /* Explicit limits: a pathological rule fails one match attempt with a
-     * warning instead of running for hours or eating memory. */
-    pcre2_set_match_limit(e->mctx, 5000000);
-    pcre2_set_depth_limit(e->mctx, 100000);
-    pcre2_set_heap_limit(e->mctx, 16 * 1024); /* KiB */
+    if (e->mctx)
+        fx_limits__apply(e->mctx);
     if (e->jit)
         pcre2_jit_stack_assign(e->mctx, NULL, e->jit);
     fx_fields__init(&e->fields);

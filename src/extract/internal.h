@@ -300,6 +300,11 @@ const char *fx_number__currency(const char *s, gsize len);
  * is joined with a space, a new line of the block with ", ". */
 void fx_title__join(GString *out, const char *s, gsize len);
 
+/* The PCRE2 limits every match attempt runs under (engine and probes):
+ * a pathological rule fails one attempt instead of running for hours or
+ * eating memory. */
+void fx_limits__apply(pcre2_match_context *mctx);
+
 /* ---- Sentences and the document stage ---------------------------------- */
 
 /* Bytes fx_sentence__boundary() may look back; the engine keeps more. */
