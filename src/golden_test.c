@@ -9,24 +9,24 @@
  * compares.  A line diff of a CSV file is hard to read once a rule
  * changes, so the output is compared by row: a row's identity is its key
  * (source, start_byte, end_byte, type), and rows of the same key are
- * paired in order.  Say a rule now reads "2,300 forensic examinations"
- * where it read "2,300 digital forensic examinations", drops "94 days"
- * and finds a new date; the report says exactly that:
+ * paired in order.  Say the rule fruit-count stops taking "green" into
+ * the unit, no longer counts pears and now counts plums, in
  *
- *     FAIL memo
- *       rows differ from golden/memo/expected.csv: 1 added, 1 removed,
+ *     The stall sold 12 green apples,
+ *     7 pears and 30 plums on Monday.
+ *
+ * The report says exactly that, naming the rule that made each row:
+ *
+ *     FAIL fruit
+ *       rows differ from golden/fruit/expected.csv: 1 added, 1 removed,
  *       1 changed
- *       ~ 821-866 statistic "more than 2,300 ..." statistic-count
- *         rules/statistic.rules:31
- *           unit: digital forensic examinations -> forensic examinations
- *       + 873-891 date "September 30, 2015" date-month-day-year
- *         rules/date.rules:5
- *       - 925-932 statistic "94 days" statistic-count
- *         rules/statistic.rules:31
+ *       ~ 15-30 statistic "12 green apples" fruit-count fruit.rules:2
+ *           unit: green apples -> apples
+ *       - 32-39 statistic "7 pears" fruit-count fruit.rules:2
+ *       + 44-52 statistic "30 plums" fruit-count fruit.rules:2
  *
- * (each row is one line in the real report).  The bytes must still match
- * exactly: a difference the rows do not show (quoting, line ends) is
- * reported by line.
+ * The bytes must still match exactly: a difference the rows do not show
+ * (quoting, line ends) is reported by its first line.
  */
 #define _POSIX_C_SOURCE 200809L /* WIFEXITED and friends */
 #include "golden_test.h"
