@@ -876,6 +876,15 @@ static int compare_exit(golden_case *c)
     return status;
 }
 
+/* "exit status 2" or "killed by signal 11". */
+static void describe_end(const run_result *run, char out[40])
+{
+    if (run->signal)
+        g_snprintf(out, 40, "killed by signal %d", run->signal);
+    else
+        g_snprintf(out, 40, "exit status %d", run->exit);
+}
+
 /* Run the case at each --block-sizes value; the bytes and exit status
  * must be those of the default run.
  * @return 1 same, 0 different (reported), -1 usage error (reported). */
@@ -892,11 +901,13 @@ static int compare_block_sizes(golden_case *c)
             break;
         }
         if (run.signal != c->run.signal || run.exit != c->run.exit) {
-            g_string_append_printf(
-                c->report,
-                "  --block-size %s: exit status %d (signal %d), %d "
-                "(signal %d) with the default block size\n",
-                *bs, run.exit, run.signal, c->run.exit, c->run.signal);
+            char here[40], there[40];
+            describe_end(&run, here);
+            describe_end(&c->run, there);
+            g_string_append_printf(c->report,
+                                   "  --block-size %s: %s, %s with the "
+                                   "default block size\n",
+                                   *bs, here, there);
             status = 0;
         }
         if (strcmp(run.out, c->run.out) != 0) {

@@ -588,19 +588,22 @@ static void test_usage_errors(void **state)
 
 /* ---- the runner with a stand-in for figex ---- */
 
-/* A "figex" that prints one row, whose value depends on --block-size,
- * and that crashes when asked to scan crash.txt. */
+/* A "figex" that prints one row, whose value is wrong at block size 7;
+ * that exits with status 3 at block size 9; and that crashes when asked
+ * to scan crash.txt. */
 static const char fake_figex[] =
     "#!/bin/sh\n"
-    "value=12\n"
+    "value=12 status=0\n"
     "if [ \"$1\" = --block-size ]; then\n"
     "  [ \"$2\" = 7 ] && value=13\n"
+    "  [ \"$2\" = 9 ] && status=3\n"
     "  shift 2\n"
     "fi\n"
     "[ \"$1\" = crash.txt ] && kill -SEGV $$\n"
     "printf '%s' '" HEADER "'\n"
     "echo \"a.txt,0,9,1,1,statistic,12 apples,$value,12,12,apples,,,,,,,"
-    "fruit-count,f.rules:2\"\n";
+    "fruit-count,f.rules:2\"\n"
+    "exit $status\n";
 
 static char *run_with_fake(void **state, const char *args, char **block_sizes,
                            int *status)
@@ -652,6 +655,15 @@ static void test_block_size_mismatch(void **state)
                         "f.rules:2\n"
                         "      value: 12 -> 13\n"
                         "figex test: 0 passed, 1 failed, 0 skipped\n");
+    assert_int_equal(status, FX_GOLDEN_EXIT_FAILED);
+    free(out);
+
+    char *with_nine[] = {"9", NULL};
+    out = run_with_fake(state, "a.txt\n", with_nine, &status);
+    assert_string_equal(out, "FAIL c\n"
+                             "  --block-size 9: exit status 3, exit status 0 "
+                             "with the default block size\n"
+                             "figex test: 0 passed, 1 failed, 0 skipped\n");
     assert_int_equal(status, FX_GOLDEN_EXIT_FAILED);
     free(out);
 }
