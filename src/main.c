@@ -3,10 +3,13 @@
  * diagnostics and picks the exit code; all matching is in libfigex.
  *
  * Exit status:  0  success (also when no rows were found)
+ *               1  `figex test`: a golden case differs from its expected
+ *                  files
  *               2  usage, rule, input or output error
  */
 #define _POSIX_C_SOURCE 200809L /* fdopen */
 #include "figex.h"
+#include "golden_test.h"
 
 #include <errno.h>
 #include <glib.h>
@@ -333,6 +336,9 @@ static int cmd_check(char **paths, int n)
 
 int main(int argc, char **argv)
 {
+    /* `figex test` has options of its own: it takes over before ours. */
+    if (argc > 1 && strcmp(argv[1], "test") == 0)
+        return fx_golden_main(argc, argv);
     options opt = {0};
     GOptionEntry entries[] = {
         {"rules", 'r', 0, G_OPTION_ARG_FILENAME_ARRAY, &opt.rules,
@@ -368,15 +374,16 @@ int main(int argc, char **argv)
         {NULL, 0, 0, 0, NULL, NULL, NULL},
     };
     GOptionContext *ctx = g_option_context_new(
-        "[FILE...] | check [RULES...]");
+        "[FILE...] | check [RULES...] | test [DIR] [CASE...]");
     g_option_context_set_summary(
         ctx, "Extract agencies, officials, dates and statistics from text\n"
              "as CSV or TSV rows.  Reads standard input when no FILE (or -)"
              " is given.\n'figex check' loads rules and checks their "
-             "examples.");
+             "examples.\n'figex test' runs golden cases (see 'figex test "
+             "--help').");
     g_option_context_set_description(
-        ctx, "Exit status: 0 success (also with no rows); 2 usage, rule, "
-             "input or output error.\n");
+        ctx, "Exit status: 0 success (also with no rows); 1 'figex test': "
+             "a case differs;\n2 usage, rule, input or output error.\n");
     g_option_context_add_main_entries(ctx, entries, NULL);
     GError *err = NULL;
     int status = EXIT_TROUBLE;
