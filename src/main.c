@@ -7,6 +7,7 @@
  */
 #define _POSIX_C_SOURCE 200809L /* fdopen */
 #include "figex.h"
+#include "score.h"
 
 #include <errno.h>
 #include <glib.h>
@@ -262,6 +263,10 @@ static int cmd_check(char **paths, int n)
 
 int main(int argc, char **argv)
 {
+    /* `score` has options of its own, so it is handed the arguments
+     * before the scanner's options are parsed. */
+    if (argc > 1 && strcmp(argv[1], "score") == 0)
+        return fx_score_main(argc, argv);
     options opt = {0};
     GOptionEntry entries[] = {
         {"rules", 'r', 0, G_OPTION_ARG_FILENAME_ARRAY, &opt.rules,
@@ -289,12 +294,13 @@ int main(int argc, char **argv)
         {NULL, 0, 0, 0, NULL, NULL, NULL},
     };
     GOptionContext *ctx = g_option_context_new(
-        "[FILE...] | check [RULES...]");
+        "[FILE...] | check [RULES...] | score GOLD PRED");
     g_option_context_set_summary(
         ctx, "Extract agencies, officials, dates and statistics from text\n"
              "as CSV or TSV rows.  Reads standard input when no FILE (or -)"
              " is given.\n'figex check' loads rules and checks their "
-             "examples.");
+             "examples.\n'figex score' measures rows against gold "
+             "annotations (figex score --help).");
     g_option_context_set_description(
         ctx, "Exit status: 0 success (also with no rows); 2 usage, rule, "
              "input or output error.\n");
