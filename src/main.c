@@ -10,6 +10,7 @@
 #define _POSIX_C_SOURCE 200809L /* fdopen */
 #include "figex.h"
 #include "golden_test.h"
+#include "score.h"
 
 #include <errno.h>
 #include <glib.h>
@@ -336,9 +337,12 @@ static int cmd_check(char **paths, int n)
 
 int main(int argc, char **argv)
 {
-    /* `figex test` has options of its own: it takes over before ours. */
+    /* `test` and `score` have options of their own: they take over
+     * before the scanner's options are parsed. */
     if (argc > 1 && strcmp(argv[1], "test") == 0)
         return fx_golden_main(argc, argv);
+    if (argc > 1 && strcmp(argv[1], "score") == 0)
+        return fx_score_main(argc, argv);
     options opt = {0};
     GOptionEntry entries[] = {
         {"rules", 'r', 0, G_OPTION_ARG_FILENAME_ARRAY, &opt.rules,
@@ -374,13 +378,15 @@ int main(int argc, char **argv)
         {NULL, 0, 0, 0, NULL, NULL, NULL},
     };
     GOptionContext *ctx = g_option_context_new(
-        "[FILE...] | check [RULES...] | test [DIR] [CASE...]");
+        "[FILE...] | check [RULES...] | test [DIR] [CASE...] |\n"
+        "  score GOLD PRED");
     g_option_context_set_summary(
         ctx, "Extract agencies, officials, dates and statistics from text\n"
              "as CSV or TSV rows.  Reads standard input when no FILE (or -)"
              " is given.\n'figex check' loads rules and checks their "
              "examples.\n'figex test' runs golden cases (see 'figex test "
-             "--help').");
+             "--help').\n'figex score' measures rows against gold "
+             "annotations (figex score --help).");
     g_option_context_set_description(
         ctx, "Exit status: 0 success (also with no rows); 1 'figex test': "
              "a case differs;\n2 usage, rule, input or output error.\n");
