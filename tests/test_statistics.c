@@ -112,6 +112,9 @@ static void test_words(void **state)
          "billion",
          "999999000000000"},
         {"ONE HUNDRED", "100"},
+        /* The largest group times the largest scale, and its half. */
+        {"ninety-nine hundred trillion", "9900000000000000"},
+        {"ninety-nine hundred and a half trillion", "9900500000000000"},
     };
     for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
         GString *out = g_string_new(NULL);

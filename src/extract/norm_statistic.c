@@ -188,9 +188,10 @@ static guint64 pow10_u64(int exp)
 
 /*
  * Values are counted in quarters so that "half a million" and "one and a
- * half" stay whole numbers: "half" adds 2, "one" adds 4.  The largest
- * phrase the grammar allows (999.5 trillion and its lower groups) is about
- * 4e15 quarters, far inside 64 bits, so no step can overflow.
+ * half" stay whole numbers: "half" adds 2, "one" adds 4.  Scales must
+ * shrink and a group stays below 10,000 ("ninety-nine hundred"), so the
+ * largest phrase the grammar allows is below 1e17 quarters, far inside
+ * 64 bits: no step can overflow.
  */
 bool fx_number__words(GString *out, const char *s, gsize len)
 {
