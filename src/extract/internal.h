@@ -290,6 +290,29 @@ bool fx_date__fill(fx_fields *out, int year, int month, int day,
 bool fx_number__scale(GString *out, const char *number, gsize len,
                       int exp10);
 
+/*
+ * Append the value of a spelled-out number ("twenty-three", "two hundred
+ * fifty thousand", "half a million", "a dozen", "one and a half") to
+ * `out` as a plain decimal (quarters and halves give ".25", ".5", ".75").
+ * Words are separated by whitespace or hyphens, in any case; "and" and "a"
+ * are read where English puts them.
+ * @return false, appending nothing, when the words are not one number.
+ */
+bool fx_number__words(GString *out, const char *s, gsize len);
+
+/*
+ * Append the smallest count a vague phrase allows: "dozens" 24,
+ * "hundreds" 200, "tens of thousands" 20000, "hundreds of thousands"
+ * 200000, "millions" 2000000, "several hundred" 300, "a few thousand"
+ * 2000 (docs/statistics.md has the table).
+ * @return false, appending nothing, for any other phrase.
+ */
+bool fx_number__vague(GString *out, const char *s, gsize len);
+
+/* Compare two plain decimals as written by fx_number__scale ("0",
+ * "12.5", no leading zeros): <0, 0 or >0 like strcmp. */
+int fx_number__compare(const char *a, const char *b);
+
 /* Power of ten of a scale word ("million" = 6, "bn" = 9); -1 if unknown. */
 int fx_number__scale_word(const char *s, gsize len);
 

@@ -5,8 +5,10 @@
  *     "up to 10 days"      ->  <=     "before 2016"  ->  <
  *     "about 40 percent"   ->  ~
  *
- * The table is the documented mapping (docs/rules.md); a rule's
- * `qualifier` capture is looked up here after folding case and spaces.
+ * The table is the documented mapping (docs/rules.md, and for figures
+ * docs/statistics.md); a rule's `qualifier` capture is looked up here
+ * after folding case and spaces.  "as many as 500" is a ceiling, so <=;
+ * "just over" and "well over" only say how far over, so both are >.
  */
 #include "internal.h"
 
@@ -16,15 +18,19 @@ static const struct {
 } table[] = {
     {"more than", ">"},      {"over", ">"},          {"above", ">"},
     {"exceeding", ">"},      {"in excess of", ">"},  {"greater than", ">"},
-    {"upwards of", ">"},     {"after", ">"},
+    {"upwards of", ">"},     {"upward of", ">"},     {"after", ">"},
+    {"well over", ">"},      {"well above", ">"},    {"just over", ">"},
+    {"just above", ">"},
     {"at least", ">="},      {"no fewer than", ">="}, {"no less than", ">="},
     {"not less than", ">="}, {"since", ">="},        {"from", ">="},
     {"starting in", ">="},   {"beginning in", ">="},
     {"less than", "<"},      {"under", "<"},         {"below", "<"},
     {"fewer than", "<"},     {"before", "<"},        {"prior to", "<"},
+    {"just under", "<"},     {"just below", "<"},    {"well under", "<"},
+    {"well below", "<"},
     {"up to", "<="},         {"at most", "<="},      {"no more than", "<="},
     {"not more than", "<="}, {"until", "<="},        {"through", "<="},
-    {"by", "<="},
+    {"by", "<="},            {"as many as", "<="},   {"as much as", "<="},
     {"about", "~"},          {"approximately", "~"}, {"around", "~"},
     {"roughly", "~"},        {"nearly", "~"},        {"almost", "~"},
     {"some", "~"},           {"an estimated", "~"},  {"estimated", "~"},
