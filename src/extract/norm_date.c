@@ -808,7 +808,7 @@ static bool parse_instruction(const char *s, relative *r)
             strncmp(s, unit_names[i], (size_t)(sp - s)) == 0)
             unit = i;
     const char *p = sp + 1;
-    int sign = 1;
+    int sign = 0;
     if (*p == '+' || *p == '-')
         sign = *p++ == '-' ? -1 : 1;
     if (unit < 0 || !g_ascii_isdigit(*p))
@@ -816,7 +816,8 @@ static bool parse_instruction(const char *s, relative *r)
     long offset = 0;
     while (g_ascii_isdigit(*p) && offset <= MAX_OFFSET)
         offset = offset * 10 + (*p++ - '0');
-    if (offset > MAX_OFFSET)
+    /* Only 0 goes without a sign, as write_instruction writes it. */
+    if (offset > MAX_OFFSET || (sign == 0 && offset != 0))
         return false;
     r->unit = (rel_unit)unit;
     r->offset = (int)(sign * offset);
