@@ -599,6 +599,11 @@ static void test_resolve(void **state)
         {"year +1 late", "2022-01-18", "<=", "2023", "", "2023-12-31",
          "year"},
         {"day -1", "2022-01-18", "<", "2022-01-17", "", "2022-01-16", "day"},
+        /* The last year ISO 8601 writes with four digits. */
+        {"year +7977", "2022-01-18", "", "9999", "9999-01-01", "9999-12-31",
+         "year"},
+        {"day +2903999", "2022-01-18", "", "9972-12-05", "9972-12-05",
+         "9972-12-05", "day"},
     };
     for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
         const resolve_case *c = &cases[i];
@@ -655,6 +660,8 @@ static void test_resolve_invalid(void **state)
         {"year -2022", "2022-01-18"},
         {"year +7978", "2022-01-18"},
         {"day -99999999999", "2022-01-18"},
+        {"day +3000000", "2022-01-18"},
+        {"day -738173", "2022-01-18"},
         {"month -24264", "2022-01-18"},
     };
     for (size_t i = 0; i < G_N_ELEMENTS(bad); i++) {

@@ -673,8 +673,12 @@ typedef struct {
     part_kind part;
 } relative;
 
-/* Offsets beyond this cannot stay inside years 1-9999 anyway. */
-#define MAX_OFFSET 100000
+/* GDate's day number of 9999-12-31 (day 1 is 0001-01-01). */
+#define MAX_JULIAN 3652059
+
+/* No offset beyond this many days (or longer units) can stay inside
+ * years 1-9999; the bound keeps the arithmetic far from overflow. */
+#define MAX_OFFSET MAX_JULIAN
 
 /* Which parts make sense for a unit: thirds of a month or longer, halves
  * of a year, before/after of the unit holding the document date. */
@@ -751,10 +755,13 @@ static bool parse_relative(const char *s, gsize len, relative *r)
     int v, unit;
     bool plural;
     r->part = PART_NONE;
-    if (words == 1)
-        return lookup_word(w[0], strlen(w[0]), days, G_N_ELEMENTS(days),
-                           &v) &&
-               (r->unit = UNIT_DAY, r->offset = v, true);
+    if (words == 1) {
+        if (!lookup_word(w[0], strlen(w[0]), days, G_N_ELEMENTS(days), &v))
+            return false;
+        r->unit = UNIT_DAY;
+        r->offset = v;
+        return true;
+    }
     if (words == 3 && strcmp(w[2], "ago") == 0) {
         int count = -1;
         if (all_digits(w[0], strlen(w[0])))
@@ -848,9 +855,6 @@ static bool relative_date(fx_fields *out, const char *s, gsize len,
     g_string_assign(out->f[FX_F_QUALIFIER], qualifier ? qualifier : "");
     return true;
 }
-
-/* GDate's day number of 9999-12-31 (day 1 is 0001-01-01). */
-#define MAX_JULIAN 3652059
 
 /* Day number `julian` as a period of one day; false outside 1-9999. */
 static bool julian_period(period *p, gint64 julian)
