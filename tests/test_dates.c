@@ -124,6 +124,12 @@ static void test_years_in_context(void **state)
          "", "2020-06-30", "<=", "month"},
         {"circa 1990", "circa 1990", "1990", "1990-01-01", "1990-12-31", "~",
          "year"},
+        {"Beginning January 1, 2023, employers", "Beginning January 1, 2023",
+         "2023-01-01", "2023-01-01", "", ">=", "day"},
+        {"Effective July 1, 2021", "Effective July 1, 2021", "2021-07-01",
+         "2021-07-01", "", ">=", "day"},
+        {"starting in March 2021", "starting in March 2021", "2021-03",
+         "2021-03-01", "", ">=", "month"},
         {"Since its inception in 1998, the", "Since its inception in 1998",
          "1998", "1998-01-01", "", ">=", "year"},
     };

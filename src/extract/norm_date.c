@@ -451,6 +451,8 @@ static const struct {
     {"no later than", "<="},    {"not later than", "<="},
     {"no earlier than", ">="},  {"not earlier than", ">="},
     {"till", "<="},             {"up until", "<="},
+    {"beginning", ">="},        {"starting", ">="},
+    {"effective", ">="},
 };
 
 static const char *bound_symbol(const char *s, gsize len)
