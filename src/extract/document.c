@@ -218,8 +218,8 @@ bool fx_document__resolve(fx_document *d, const fx_doc_place *at,
         resolve_official(d, row, strcmp(todo, "surname") == 0);
         break;
     case FX_TYPE_DATE:
-        /* RELATIVE-DATES: resolved here once norm_date.c has them. */
-        (void)document_date;
+        if (todo[0] && document_date(d))
+            keep = fx_date__resolve(row, todo, document_date(d));
         break;
     default:
         break;

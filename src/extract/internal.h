@@ -282,6 +282,16 @@ int fx_date__month(const char *s, gsize len);
 bool fx_date__fill(fx_fields *out, int year, int month, int day,
                    const char *qualifier);
 
+/* Resolve a relative date's instruction (FX_F_RESOLVE) against the
+ * document date: fill value, low, high and precision; keep the
+ * qualifier.  @return false when the instruction is invalid.
+ * The instruction's format is described at the top of norm_date.c
+ * ("year -1", "day 0", "year 0 before"); `instruction` may be
+ * out->f[FX_F_RESOLVE]->str, which is left as it is (the caller clears
+ * it once the row is resolved). */
+bool fx_date__resolve(fx_fields *out, const char *instruction,
+                      const GDate *doc_date);
+
 /*
  * Write `number` (digits with optional thousands separators and one
  * decimal point) times 10^`exp10` as a plain decimal into `out`.
