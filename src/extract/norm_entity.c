@@ -6,19 +6,52 @@
  * "U.S. Department of Justice" and "DOJ" all give the canonical
  * "U.S. Department of Justice".  The acronym column takes the acronym
  * written in the text, else the gazetteer's.  A name no gazetteer knows
- * keeps its own folded text: the rule that matched it vouches for it.
+ * keeps its own folded text, less a possessive and with "United States"
+ * or "US" in front written "U.S.": the rule that matched it vouches for
+ * it.  A match with an `acronym` but no `name` is a bare acronym ("CEIU"
+ * three paragraphs after "Child Exploitation Investigations Unit (CEIU)"):
+ * its value is left empty for the document stage to fill from the row
+ * that defined the acronym.
  *
  * Official: `name` folded, without an honorific.  A `title` on the lines
  * under the name (an address or signature block) has its lines joined by
- * fx_title__join; a title in running text is only folded.
+ * fx_title__join; a title in running text is only folded.  A name of one
+ * word is a surname ("Attorney General Whitfield"), which the document
+ * stage replaces with the full name of an earlier official.
  */
 #include "internal.h"
 
+/* A name the gazetteers do not know, as the value of its row. */
+static void fold_unknown_name(GString *out, const char *s, gsize n)
+{
+    static const char *const us_forms[] = {"United States ", "US ", NULL};
+    fx_text__fold(out, s, n);
+    for (int i = 0; us_forms[i]; i++)
+        if (g_str_has_prefix(out->str, us_forms[i]) &&
+            out->len > strlen(us_forms[i])) {
+            g_string_erase(out, 0, (gssize)strlen(us_forms[i]));
+            g_string_prepend(out, "U.S. ");
+            break;
+        }
+    if (g_str_has_suffix(out->str, "'s"))
+        g_string_truncate(out, out->len - 2);
+    else if (g_str_has_suffix(out->str, "\u2019s"))
+        g_string_truncate(out, out->len - strlen("\u2019s"));
+}
+
 bool fx_norm__agency(const fx_match *m, const fx_ruleset *rs, fx_fields *out)
 {
-    const char *s;
-    gsize n;
-    if (!fx_match__get(m, FX_CAP_NAME, &s, &n)) {
+    const char *s, *acronym;
+    gsize n, acronym_len;
+    bool has_name = fx_match__get(m, FX_CAP_NAME, &s, &n);
+    bool has_acronym = fx_match__get(m, FX_CAP_ACRONYM, &acronym,
+                                     &acronym_len);
+    if (!has_name && has_acronym) {
+        fx_text__fold(out->f[FX_F_ACRONYM], acronym, acronym_len);
+        g_string_assign(out->f[FX_F_RESOLVE], "acronym");
+        return out->f[FX_F_ACRONYM]->len > 0;
+    }
+    if (!has_name) {
         s = m->subject + m->ovector[0];
         n = m->ovector[1] - m->ovector[0];
     }
@@ -28,9 +61,9 @@ bool fx_norm__agency(const fx_match *m, const fx_ruleset *rs, fx_fields *out)
     if (e)
         g_string_assign(out->f[FX_F_VALUE], e->canonical);
     else
-        fx_text__fold(out->f[FX_F_VALUE], s, n);
-    if (fx_match__get(m, FX_CAP_ACRONYM, &s, &n))
-        fx_text__fold(out->f[FX_F_ACRONYM], s, n);
+        fold_unknown_name(out->f[FX_F_VALUE], s, n);
+    if (has_acronym)
+        fx_text__fold(out->f[FX_F_ACRONYM], acronym, acronym_len);
     else if (e)
         g_string_assign(out->f[FX_F_ACRONYM], e->acronym);
     return out->f[FX_F_VALUE]->len > 0;
