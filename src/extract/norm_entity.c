@@ -78,6 +78,8 @@ bool fx_norm__official(const fx_match *m, const fx_ruleset *rs,
     if (!fx_match__get(m, FX_CAP_NAME, &s, &n))
         return false;
     fx_text__fold(out->f[FX_F_VALUE], s, n);
+    if (!strchr(out->f[FX_F_VALUE]->str, ' '))
+        g_string_assign(out->f[FX_F_RESOLVE], "surname");
     const char *name_end = s + n, *t;
     gsize tn;
     if (fx_match__get(m, FX_CAP_TITLE, &t, &tn)) {
