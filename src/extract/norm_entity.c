@@ -21,11 +21,81 @@
  */
 #include "internal.h"
 
+/* Words written in lower case inside a name. */
+static bool is_small_word(const char *w, gsize len)
+{
+    static const char *const small[] = {"of", "the", "and", "for", "on",
+                                        "in", "to", "at", "against", "with",
+                                        NULL};
+    for (int i = 0; small[i]; i++)
+        if (strlen(small[i]) == len && g_ascii_strncasecmp(w, small[i], len) == 0)
+            return true;
+    return false;
+}
+
+/* A word of an upper-case name that stays upper case: an acronym the
+ * gazetteers know ("FBI"), or one with dots or digits ("U.S.", "G-7"). */
+static bool keeps_capitals(const fx_ruleset *rs, const char *w, gsize len)
+{
+    for (gsize i = 0; i < len; i++)
+        if (w[i] == '.' || g_ascii_isdigit(w[i]))
+            return true;
+    char *word = g_strndup(w, len);
+    bool known = false;
+    for (guint i = 0; i < rs->gazetteers->len && !known; i++) {
+        const fx_gaz_entry *e =
+            fx_gazetteer__lookup(g_ptr_array_index(rs->gazetteers, i), w, len);
+        known = e && strcmp(e->acronym, word) == 0;
+    }
+    g_free(word);
+    return known;
+}
+
+/*
+ * An upper-case heading ("OFFICE OF THE INSPECTOR GENERAL") in the case of
+ * the written-out name ("Office of the Inspector General"), so that both
+ * give one value.  Only text with no lower-case letter is changed.
+ */
+static void title_case_capitals(GString *name, const fx_ruleset *rs)
+{
+    for (const char *p = name->str; *p; p = g_utf8_next_char(p))
+        if (g_unichar_islower(g_utf8_get_char(p)))
+            return;
+    GString *out = g_string_sized_new(name->len);
+    const char *p = name->str;
+    bool first = true;
+    while (*p) {
+        const char *e = strchr(p, ' ');
+        gsize len = e ? (gsize)(e - p) : strlen(p);
+        if (!first)
+            g_string_append_c(out, ' ');
+        if (!first && is_small_word(p, len)) {
+            char *lower = g_utf8_strdown(p, (gssize)len);
+            g_string_append(out, lower);
+            g_free(lower);
+        } else if (keeps_capitals(rs, p, len)) {
+            g_string_append_len(out, p, (gssize)len);
+        } else {
+            const char *rest = g_utf8_next_char(p);
+            char *lower = g_utf8_strdown(rest, (gssize)(p + len - rest));
+            g_string_append_len(out, p, rest - p);
+            g_string_append(out, lower);
+            g_free(lower);
+        }
+        first = false;
+        p = e ? e + 1 : p + len;
+    }
+    g_string_assign(name, out->str);
+    g_string_free(out, TRUE);
+}
+
 /* A name the gazetteers do not know, as the value of its row. */
-static void fold_unknown_name(GString *out, const char *s, gsize n)
+static void fold_unknown_name(GString *out, const char *s, gsize n,
+                              const fx_ruleset *rs)
 {
     static const char *const us_forms[] = {"United States ", "US ", NULL};
     fx_text__fold(out, s, n);
+    title_case_capitals(out, rs);
     for (int i = 0; us_forms[i]; i++)
         if (g_str_has_prefix(out->str, us_forms[i]) &&
             out->len > strlen(us_forms[i])) {
@@ -61,7 +131,7 @@ bool fx_norm__agency(const fx_match *m, const fx_ruleset *rs, fx_fields *out)
     if (e)
         g_string_assign(out->f[FX_F_VALUE], e->canonical);
     else
-        fold_unknown_name(out->f[FX_F_VALUE], s, n);
+        fold_unknown_name(out->f[FX_F_VALUE], s, n, rs);
     if (has_acronym)
         fx_text__fold(out->f[FX_F_ACRONYM], acronym, acronym_len);
     else if (e)
