@@ -57,7 +57,7 @@ static const char *const small_words[] = {
     "by", "a", "an", "de", NULL,
 };
 
-static bool is_small_word(const char *w, gsize len)
+bool fx_gazetteer__is_small_word(const char *w, gsize len)
 {
     for (int i = 0; small_words[i]; i++)
         if (strlen(small_words[i]) == len &&
@@ -94,7 +94,7 @@ static char *word_pattern(const char *w, gsize len)
 {
     GString *p = g_string_new(NULL);
     const char *end = w + len;
-    if (is_small_word(w, len)) {
+    if (fx_gazetteer__is_small_word(w, len)) {
         char *lower = g_ascii_strdown(w, (gssize)len);
         g_string_append(p, "(?i)");
         append_literal(p, lower, lower + len);

@@ -21,18 +21,6 @@
  */
 #include "internal.h"
 
-/* Words written in lower case inside a name. */
-static bool is_small_word(const char *w, gsize len)
-{
-    static const char *const small[] = {"of", "the", "and", "for", "on",
-                                        "in", "to", "at", "against", "with",
-                                        NULL};
-    for (int i = 0; small[i]; i++)
-        if (strlen(small[i]) == len && g_ascii_strncasecmp(w, small[i], len) == 0)
-            return true;
-    return false;
-}
-
 /* A word of an upper-case name that stays upper case: an acronym the
  * gazetteers know ("FBI"), or one with dots or digits ("U.S.", "G-7"). */
 static bool keeps_capitals(const fx_ruleset *rs, const char *w, gsize len)
@@ -69,7 +57,7 @@ static void title_case_capitals(GString *name, const fx_ruleset *rs)
         gsize len = e ? (gsize)(e - p) : strlen(p);
         if (!first)
             g_string_append_c(out, ' ');
-        if (!first && is_small_word(p, len)) {
+        if (!first && fx_gazetteer__is_small_word(p, len)) {
             char *lower = g_utf8_strdown(p, (gssize)len);
             g_string_append(out, lower);
             g_free(lower);
