@@ -97,6 +97,18 @@ static void fold_unknown_name(GString *out, const char *s, gsize n,
         g_string_truncate(out, out->len - strlen("\u2019s"));
 }
 
+/* A name written as one token with no lower-case letter ("G-7"): a form
+ * of the acronym, which the acronym column keeps as written. */
+static bool is_short_form(const char *s, gsize n)
+{
+    for (const char *p = s; p < s + n; p = g_utf8_next_char(p)) {
+        gunichar c = g_utf8_get_char(p);
+        if (g_unichar_isspace(c) || g_unichar_islower(c))
+            return false;
+    }
+    return n > 0;
+}
+
 bool fx_norm__agency(const fx_match *m, const fx_ruleset *rs, fx_fields *out)
 {
     const char *s, *acronym;
@@ -122,6 +134,8 @@ bool fx_norm__agency(const fx_match *m, const fx_ruleset *rs, fx_fields *out)
         fold_unknown_name(out->f[FX_F_VALUE], s, n, rs);
     if (has_acronym)
         fx_text__fold(out->f[FX_F_ACRONYM], acronym, acronym_len);
+    else if (e && is_short_form(s, n) && strcmp(e->acronym, "") != 0)
+        fx_text__fold(out->f[FX_F_ACRONYM], s, n); /* "G-7" for "G7" */
     else if (e)
         g_string_assign(out->f[FX_F_ACRONYM], e->acronym);
     return out->f[FX_F_VALUE]->len > 0;
