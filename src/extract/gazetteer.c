@@ -5,11 +5,13 @@
  *     U.S. Department of Justice<TAB>DOJ<TAB>Department of Justice|...
  *
  * `gazetteer AGENCY: agencies.tsv` in a rule file defines two macros:
- * {{AGENCY}}, every canonical name and alias (longest first, spaces as \s+
- * so that names wrapped across lines still match), and {{AGENCY_ACRONYM}},
- * every acronym.  The agency normaliser then looks the matched text up here
- * to find the canonical name.  Name lookups fold case, whitespace, curly
- * apostrophes and a possessive 's; acronym lookups are exact.
+ * {{AGENCY}}, every canonical name and alias (a trie of words, see
+ * names_alternation; any whitespace run between words, so that names
+ * wrapped across lines still match; each word's first letter as written,
+ * the rest in any case), and {{AGENCY_ACRONYM}}, every acronym, exactly.
+ * The agency normaliser then looks the matched text up here to find the
+ * canonical name.  Name lookups fold case, whitespace, curly apostrophes
+ * and a possessive 's; acronym lookups are exact.
  */
 #include "internal.h"
 
@@ -48,24 +50,190 @@ static char *fold_key(const char *s, gsize len)
     return key;
 }
 
-/* A surface form as a pattern: literal text, any whitespace run for each
- * space, either apostrophe for an apostrophe. */
-static void append_surface_pattern(GString *out, const char *s)
+/* Words matched in any case wherever they stand ("Committee against
+ * Torture", "Committee Against Torture", "COMMITTEE AGAINST TORTURE"). */
+static const char *const small_words[] = {
+    "of", "the", "and", "for", "on", "in", "to", "at", "against", "with",
+    "by", "a", "an", "de", NULL,
+};
+
+bool fx_gazetteer__is_small_word(const char *w, gsize len)
 {
-    for (; *s; s++) {
-        if (*s == ' ') {
-            while (s[1] == ' ')
-                s++;
-            g_string_append(out, "\\s+");
-        } else if (*s == '\'') {
+    for (int i = 0; small_words[i]; i++)
+        if (strlen(small_words[i]) == len &&
+            g_ascii_strncasecmp(w, small_words[i], len) == 0)
+            return true;
+    return false;
+}
+
+/* Append the bytes [s, e) of a word as literal pattern text: either
+ * apostrophe for an apostrophe, metacharacters escaped. */
+static void append_literal(GString *out, const char *s, const char *e)
+{
+    for (; s < e; s++) {
+        if (*s == '\'' || (e - s >= 3 && memcmp(s, "\u2019", 3) == 0)) {
             g_string_append(out, "['\u2019]");
-        } else if (strchr("\\.^$|?*+()[]{}-#/", *s)) {
-            g_string_append_c(out, '\\');
-            g_string_append_c(out, *s);
+            if (*s != '\'')
+                s += 2;
         } else {
+            if (strchr("\\.^$|?*+()[]{}-#/", *s))
+                g_string_append_c(out, '\\');
             g_string_append_c(out, *s);
         }
     }
+}
+
+/*
+ * One word of a surface form as a pattern.  A word keeps its first letter
+ * as written and matches the rest in any case, so "Department" also
+ * matches the "DEPARTMENT" of a letterhead but never "department": a
+ * lower-case word in prose is not the body's name.  Small words such as
+ * "of" and "against" match in any case.
+ */
+static char *word_pattern(const char *w, gsize len)
+{
+    GString *p = g_string_new(NULL);
+    const char *end = w + len;
+    if (fx_gazetteer__is_small_word(w, len)) {
+        char *lower = g_ascii_strdown(w, (gssize)len);
+        g_string_append(p, "(?i)");
+        append_literal(p, lower, lower + len);
+        g_string_append(p, "(?-i)");
+        g_free(lower);
+        return g_string_free(p, FALSE);
+    }
+    const char *rest = g_utf8_find_next_char(w, end);
+    if (!rest)
+        rest = end;
+    append_literal(p, w, rest);
+    bool letters = false;
+    for (const char *s = rest; s < end; s = g_utf8_next_char(s))
+        if (g_unichar_isalpha(g_utf8_get_char(s)))
+            letters = true;
+    if (letters)
+        g_string_append(p, "(?i)");
+    append_literal(p, rest, end);
+    if (letters)
+        g_string_append(p, "(?-i)");
+    return g_string_free(p, FALSE);
+}
+
+/*
+ * The names of a gazetteer compile into one pattern.  A flat alternation
+ * of ~600 names outgrows PCRE2's compiled-pattern limit (64 KiB with the
+ * usual 2-byte links), so the names are stored as a trie of words and
+ * emitted with their shared beginnings written once:
+ *
+ *     Office of Justice Programs          O(?i)ffice(?-i)\s+(?i)of(?-i)\s+
+ *     Office of Legal Counsel       ->      (?:J(?i)ustice(?-i)\s+...
+ *     Office                                 |L(?i)egal(?-i)\s+...))?
+ *
+ * A node where a name ends makes the rest optional, and greedy, so the
+ * longest name is tried first and a shorter one is found on backtracking.
+ */
+typedef struct trie_node {
+    char *atom;          /* the word's pattern; NULL at the root */
+    bool terminal;       /* a name ends with this word */
+    GPtrArray *children; /* of trie_node */
+} trie_node;
+
+static trie_node *trie_new(char *atom)
+{
+    trie_node *n = g_new0(trie_node, 1);
+    n->atom = atom;
+    n->children = g_ptr_array_new();
+    return n;
+}
+
+static void trie_free(trie_node *n)
+{
+    for (guint i = 0; i < n->children->len; i++)
+        trie_free(g_ptr_array_index(n->children, i));
+    g_ptr_array_free(n->children, TRUE);
+    g_free(n->atom);
+    g_free(n);
+}
+
+/* Add a surface form, word by word (spaces separate words). */
+static void trie_add(trie_node *root, const char *surface)
+{
+    trie_node *n = root;
+    for (const char *s = surface; *s;) {
+        while (*s == ' ')
+            s++;
+        const char *e = s;
+        while (*e && *e != ' ')
+            e++;
+        if (e == s)
+            break;
+        char *atom = word_pattern(s, (gsize)(e - s));
+        trie_node *next = NULL;
+        for (guint i = 0; i < n->children->len && !next; i++) {
+            trie_node *c = g_ptr_array_index(n->children, i);
+            if (strcmp(c->atom, atom) == 0)
+                next = c;
+        }
+        if (next) {
+            g_free(atom);
+        } else {
+            next = trie_new(atom);
+            g_ptr_array_add(n->children, next);
+        }
+        n = next;
+        s = e;
+    }
+    if (n != root)
+        n->terminal = true;
+}
+
+static gint by_atom(gconstpointer a, gconstpointer b)
+{
+    const trie_node *x = *(const trie_node *const *)a;
+    const trie_node *y = *(const trie_node *const *)b;
+    return strcmp(x->atom, y->atom);
+}
+
+static void trie_emit_node(GString *out, trie_node *n);
+
+/* The alternatives of `n`'s children, in a group when there are several. */
+static void trie_emit_children(GString *out, trie_node *n)
+{
+    g_ptr_array_sort(n->children, by_atom);
+    bool group = n->children->len > 1;
+    if (group)
+        g_string_append(out, "(?:");
+    for (guint i = 0; i < n->children->len; i++) {
+        if (i > 0)
+            g_string_append_c(out, '|');
+        trie_emit_node(out, g_ptr_array_index(n->children, i));
+    }
+    if (group)
+        g_string_append_c(out, ')');
+}
+
+static void trie_emit_node(GString *out, trie_node *n)
+{
+    g_string_append(out, n->atom);
+    if (!n->children->len)
+        return;
+    g_string_append(out, n->terminal ? "(?:\\s+" : "\\s+");
+    trie_emit_children(out, n);
+    if (n->terminal)
+        g_string_append(out, ")?");
+}
+
+static char *names_alternation(GPtrArray *surfaces)
+{
+    trie_node *root = trie_new(NULL);
+    for (guint i = 0; i < surfaces->len; i++)
+        trie_add(root, g_ptr_array_index(surfaces, i));
+    GString *p = g_string_new(NULL);
+    if (root->children->len)
+        trie_emit_children(p, root);
+    else /* an empty gazetteer matches nothing */
+        g_string_append(p, "(*FAIL)");
+    trie_free(root);
+    return g_string_free(p, FALSE);
 }
 
 static gint longest_first(gconstpointer a, gconstpointer b)
@@ -77,19 +245,18 @@ static gint longest_first(gconstpointer a, gconstpointer b)
     return strcmp(x, y);
 }
 
-static char *alternation(GPtrArray *surfaces)
+/* Acronyms match exactly, longest first. */
+static char *acronyms_alternation(GPtrArray *acronyms)
 {
-    g_ptr_array_sort(surfaces, longest_first);
+    g_ptr_array_sort(acronyms, longest_first);
     GString *p = g_string_new(NULL);
-    for (guint i = 0; i < surfaces->len; i++) {
-        const char *s = g_ptr_array_index(surfaces, i);
-        if (i > 0 && strcmp(s, g_ptr_array_index(surfaces, i - 1)) == 0)
-            continue;
+    for (guint i = 0; i < acronyms->len; i++) {
+        const char *s = g_ptr_array_index(acronyms, i);
         if (p->len)
             g_string_append_c(p, '|');
-        append_surface_pattern(p, s);
+        append_literal(p, s, s + strlen(s));
     }
-    if (p->len == 0) /* an empty gazetteer matches nothing */
+    if (p->len == 0)
         g_string_append(p, "(*FAIL)");
     return g_string_free(p, FALSE);
 }
@@ -265,8 +432,8 @@ fx_gazetteer *fx_gazetteer__load(const char *path, fx_loc directive,
         }
         line = nl ? nl + 1 : NULL;
     }
-    gz->names_pattern = alternation(names);
-    gz->acronyms_pattern = alternation(acronyms);
+    gz->names_pattern = names_alternation(names);
+    gz->acronyms_pattern = acronyms_alternation(acronyms);
     g_ptr_array_free(names, TRUE);
     g_ptr_array_free(acronyms, TRUE);
     g_free(save);

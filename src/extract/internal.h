@@ -125,6 +125,9 @@ void fx_gazetteer__free(fx_gazetteer *gaz);
 /* Pattern source for the names and aliases, or for the acronyms. */
 const char *fx_gazetteer__names_pattern(const fx_gazetteer *gaz);
 const char *fx_gazetteer__acronyms_pattern(const fx_gazetteer *gaz);
+/* Whether a word is one that names write in lower case ("of", "the",
+ * "against"), in any case. */
+bool fx_gazetteer__is_small_word(const char *w, gsize len);
 /* Find an entry by acronym (exact) or by name or alias (folded). */
 const fx_gaz_entry *fx_gazetteer__lookup(const fx_gazetteer *gaz,
                                          const char *text, gsize len);
