@@ -213,17 +213,41 @@ static void test_link_order(void **state)
     assert_string_equal(got, "|");
     /* A later date of the same sentence beats an earlier paragraph's. */
     fx_fields *r = row_of(s, FX_F_VALUE, "2019-10/2020-09", -1);
-    fx_document__lookahead(s->doc, FX_TYPE_DATE, r);
+    fx_document__lookahead(s->doc, FX_TYPE_DATE, r, NULL, 80);
     r = row_of(s, FX_F_VALUE, "Drug Enforcement Administration", -1);
-    fx_document__lookahead(s->doc, FX_TYPE_AGENCY, r);
+    fx_document__lookahead(s->doc, FX_TYPE_AGENCY, r, NULL, 90);
     r = row_of(s, FX_F_VALUE, "U.S. Secret Service", -1);
-    fx_document__lookahead(s->doc, FX_TYPE_AGENCY, r);
+    fx_document__lookahead(s->doc, FX_TYPE_AGENCY, r, NULL, 120);
     link_at(s, 4, 1, got, sizeof got);
     assert_string_equal(got,
                         "2019-10/2020-09|Drug Enforcement Administration");
     /* Lookahead is used once. */
     link_at(s, 4, 1, got, sizeof got);
     assert_string_equal(got, ">=1998|Federal Bureau of Investigation");
+}
+
+/* A date right after the figure ("40 percent in 2020") beats the
+ * sentence's first date; a baseline ("up from 7,337 in 2020", "than in
+ * 2019") is never the figure's date. */
+static void test_link_near_and_baseline(void **state)
+{
+    stage *s = *state;
+    char got[200];
+    seen(s, FX_TYPE_DATE, "2021", "", 7, 2);
+    fx_fields *r = row_of(s, FX_F_VALUE, "2020", -1);
+    fx_document__lookahead(s->doc, FX_TYPE_DATE, r, " in ", 4);
+    link_at(s, 7, 2, got, sizeof got);
+    assert_string_equal(got, "2020|");
+    r = row_of(s, FX_F_VALUE, "2020", -1);
+    fx_document__lookahead(s->doc, FX_TYPE_DATE, r, " from 7,337 in ", 15);
+    link_at(s, 7, 2, got, sizeof got);
+    assert_string_equal(got, "2021|");
+    /* With no earlier date in the sentence, a baseline is still skipped
+     * and the paragraph's last date is used. */
+    r = row_of(s, FX_F_VALUE, "2019", -1);
+    fx_document__lookahead(s->doc, FX_TYPE_DATE, r, " higher than in ", 16);
+    link_at(s, 8, 2, got, sizeof got);
+    assert_string_equal(got, "2021|");
 }
 
 /* ---- end to end, with the bundled rules ---- */
@@ -319,6 +343,8 @@ int main(void)
                                         stage_setup, stage_teardown),
         cmocka_unit_test_setup_teardown(test_link_order, stage_setup,
                                         stage_teardown),
+        cmocka_unit_test_setup_teardown(test_link_near_and_baseline,
+                                        stage_setup, stage_teardown),
         cmocka_unit_test(test_link_end_to_end),
         cmocka_unit_test(test_link_chunking),
     };

@@ -18,9 +18,10 @@
  *              --doc-date, else the first date of day precision in the
  *              first FX_HEADER_LINES lines; before that, it stays
  *              unresolved (precision "unresolved").
- *   linking    A statistic's as_of is the date of its own sentence (the
- *              nearest one before it, else the first one after it), else
- *              the last date earlier in its paragraph.  Its agency is the
+ *   linking    A statistic's as_of is a date right after it ("in 2020"),
+ *              else the first date of its sentence before it, else the
+ *              first one after it that is not a comparison's baseline,
+ *              else the last date earlier in its paragraph.  Its agency is the
  *              agency of its own sentence (nearest before, else first
  *              after), else the last agency of the same or the previous
  *              paragraph.  as_of is the date's value with its qualifier in
@@ -49,7 +50,9 @@ struct fx_document {
     GHashTable *acronyms;  /* acronym -> value, both owned */
     GPtrArray *officials;  /* of official, in order of first mention */
     sighting date, agency; /* the last ones recorded */
+    sighting first_date;   /* the first date of the last dated sentence */
     GString *next_date;    /* from lookahead rows; "" when none */
+    GString *near_date;    /* a lookahead date right after the figure */
     GString *next_agency;
 };
 
@@ -69,7 +72,9 @@ fx_document *fx_document__new(void)
     d->officials = g_ptr_array_new_with_free_func(official_free);
     d->date.value = g_string_new(NULL);
     d->agency.value = g_string_new(NULL);
+    d->first_date.value = g_string_new(NULL);
     d->next_date = g_string_new(NULL);
+    d->near_date = g_string_new(NULL);
     d->next_agency = g_string_new(NULL);
     g_date_clear(&d->fixed_date, 1);
     g_date_clear(&d->header_date, 1);
@@ -84,7 +89,9 @@ void fx_document__free(fx_document *d)
     g_ptr_array_free(d->officials, TRUE);
     g_string_free(d->date.value, TRUE);
     g_string_free(d->agency.value, TRUE);
+    g_string_free(d->first_date.value, TRUE);
     g_string_free(d->next_date, TRUE);
+    g_string_free(d->near_date, TRUE);
     g_string_free(d->next_agency, TRUE);
     g_free(d);
 }
@@ -93,8 +100,9 @@ void fx_document__begin(fx_document *d, const GDate *doc_date)
 {
     g_hash_table_remove_all(d->acronyms);
     g_ptr_array_set_size(d->officials, 0);
-    d->date.set = d->agency.set = false;
+    d->date.set = d->agency.set = d->first_date.set = false;
     g_string_truncate(d->next_date, 0);
+    g_string_truncate(d->near_date, 0);
     g_string_truncate(d->next_agency, 0);
     g_date_clear(&d->header_date, 1);
     g_date_clear(&d->fixed_date, 1);
@@ -228,12 +236,48 @@ bool fx_document__resolve(fx_document *d, const fx_doc_place *at,
     return keep;
 }
 
-void fx_document__lookahead(fx_document *d, fx_type type,
-                            const fx_fields *row)
+/* Does `gap` (text between a figure and a later date) make the date a
+ * baseline of a comparison ("up 31 percent from 7,337 in 2020", "higher
+ * than in fiscal year 2019")? */
+static bool baseline_gap(const char *gap, size_t len)
 {
-    if (type == FX_TYPE_DATE && !d->next_date->len &&
-        row->f[FX_F_VALUE]->len)
-        as_of_form(d->next_date, row);
+    static const char *const words[] = {"than", "from", "compared",
+                                        "versus", "since"};
+    for (size_t i = 0; i < G_N_ELEMENTS(words); i++) {
+        size_t n = strlen(words[i]);
+        for (size_t k = 0; k + n <= len; k++)
+            if (g_ascii_strncasecmp(gap + k, words[i], n) == 0 &&
+                (k == 0 || !g_ascii_isalpha(gap[k - 1])) &&
+                (k + n == len || !g_ascii_isalpha(gap[k + n])))
+                return true;
+    }
+    return false;
+}
+
+/* Is `gap` only a short preposition or nothing: "40 percent in 2020",
+ * "4,200 cases during FY2020"? */
+static bool adjacent_gap(const char *gap, size_t len)
+{
+    if (len > 12)
+        return false;
+    for (size_t k = 0; k < len; k++)
+        if (!g_ascii_isalpha(gap[k]) && !g_ascii_isspace(gap[k]))
+            return false;
+    return !baseline_gap(gap, len);
+}
+
+void fx_document__lookahead(fx_document *d, fx_type type,
+                            const fx_fields *row, const char *gap,
+                            size_t gap_len)
+{
+    if (type == FX_TYPE_DATE && row->f[FX_F_VALUE]->len) {
+        bool baseline = gap && baseline_gap(gap, gap_len);
+        if (!d->near_date->len && !d->next_date->len && gap &&
+            adjacent_gap(gap, gap_len))
+            as_of_form(d->near_date, row);
+        if (!d->next_date->len && !baseline)
+            as_of_form(d->next_date, row);
+    }
     if (type == FX_TYPE_AGENCY && !d->next_agency->len)
         g_string_assign(d->next_agency, row->f[FX_F_VALUE]->str);
 }
@@ -241,9 +285,12 @@ void fx_document__lookahead(fx_document *d, fx_type type,
 void fx_document__link(fx_document *d, const fx_doc_place *at,
                        fx_fields *row)
 {
-    const sighting *date = &d->date, *agency = &d->agency;
-    if (date->set && date->sentence == at->sentence)
-        g_string_assign(row->f[FX_F_AS_OF], date->value->str);
+    const sighting *first = &d->first_date, *date = &d->date;
+    const sighting *agency = &d->agency;
+    if (d->near_date->len)
+        g_string_assign(row->f[FX_F_AS_OF], d->near_date->str);
+    else if (first->set && first->sentence == at->sentence)
+        g_string_assign(row->f[FX_F_AS_OF], first->value->str);
     else if (d->next_date->len)
         g_string_assign(row->f[FX_F_AS_OF], d->next_date->str);
     else if (date->set && date->paragraph == at->paragraph)
@@ -255,6 +302,7 @@ void fx_document__link(fx_document *d, const fx_doc_place *at,
     else if (agency->set && agency->paragraph + 1 >= at->paragraph)
         g_string_assign(row->f[FX_F_AGENCY], agency->value->str);
     g_string_truncate(d->next_date, 0);
+    g_string_truncate(d->near_date, 0);
     g_string_truncate(d->next_agency, 0);
 }
 
@@ -285,6 +333,10 @@ void fx_document__record(fx_document *d, const fx_doc_place *at,
             break; /* an unresolved relative date */
         note_header_date(d, at, row);
         as_of_form(d->date.value, row);
+        if (!d->first_date.set || d->first_date.sentence != at->sentence) {
+            as_of_form(d->first_date.value, row);
+            sight(&d->first_date, at);
+        }
         sight(&d->date, at);
         break;
     default:

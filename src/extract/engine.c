@@ -619,8 +619,13 @@ static void emit_before(fx_engine *e, uint64_t bound)
                 fx_doc_place dat = at;
                 dat.type = d->rule->type;
                 unpack(&e->peek, d);
+                uint64_t gap = d->start > c->end ? d->start - c->end : 0;
                 if (fx_document__resolve(e->doc, &dat, &e->peek))
-                    fx_document__lookahead(e->doc, dat.type, &e->peek);
+                    fx_document__lookahead(
+                        e->doc, dat.type, &e->peek,
+                        gap <= FX_LINK_GAP ? e->buf + (c->end - e->base)
+                                           : NULL,
+                        (size_t)gap);
             }
         }
         unpack(&e->fields, c);

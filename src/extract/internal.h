@@ -383,9 +383,12 @@ void fx_document__begin(fx_document *doc, const GDate *doc_date);
 bool fx_document__resolve(fx_document *doc, const fx_doc_place *at,
                           fx_fields *row);
 /* A row of type `type` that comes after the statistic being linked, in
- * the same sentence (already resolved). */
+ * the same sentence (already resolved); `gap` is the text between the
+ * statistic and the row, or NULL when it is longer than FX_LINK_GAP. */
+#define FX_LINK_GAP 40
 void fx_document__lookahead(fx_document *doc, fx_type type,
-                            const fx_fields *row);
+                            const fx_fields *row, const char *gap,
+                            size_t gap_len);
 /* Fill as_of and agency of a statistic; call after the lookahead rows. */
 void fx_document__link(fx_document *doc, const fx_doc_place *at,
                        fx_fields *row);
