@@ -5,10 +5,11 @@
  * first, then the folded name), so "United States Department of Justice",
  * "U.S. Department of Justice" and "DOJ" all give the canonical
  * "U.S. Department of Justice".  The acronym column takes the acronym
- * written in the text, else the gazetteer's.  A name no gazetteer knows
- * keeps its own folded text, less a possessive and with "United States"
- * or "US" in front written "U.S.": the rule that matched it vouches for
- * it.  A match with an `acronym` but no `name` is a bare acronym ("CEIU"
+ * written in parentheses, else a short form written as the name ("G-20"),
+ * else the gazetteer's.  A name no gazetteer knows keeps its own folded
+ * text, less a possessive, with "United States" or "US" in front written
+ * "U.S." and an all-capitals heading in the case of a written-out name:
+ * the rule that matched it vouches for it.  A match with an `acronym` but no `name` is a bare acronym ("CEIU"
  * three paragraphs after "Child Exploitation Investigations Unit (CEIU)"):
  * its value is left empty for the document stage to fill from the row
  * that defined the acronym.
@@ -134,7 +135,7 @@ bool fx_norm__agency(const fx_match *m, const fx_ruleset *rs, fx_fields *out)
         fold_unknown_name(out->f[FX_F_VALUE], s, n, rs);
     if (has_acronym)
         fx_text__fold(out->f[FX_F_ACRONYM], acronym, acronym_len);
-    else if (e && is_short_form(s, n) && strcmp(e->acronym, "") != 0)
+    else if (e && *e->acronym && is_short_form(s, n))
         fx_text__fold(out->f[FX_F_ACRONYM], s, n); /* "G-7" for "G7" */
     else if (e)
         g_string_assign(out->f[FX_F_ACRONYM], e->acronym);
