@@ -9,16 +9,19 @@
  * else the gazetteer's.  A name no gazetteer knows keeps its own folded
  * text, less a possessive, with "United States" or "US" in front written
  * "U.S." and an all-capitals heading in the case of a written-out name:
- * the rule that matched it vouches for it.  A match with an `acronym` but no `name` is a bare acronym ("CEIU"
- * three paragraphs after "Child Exploitation Investigations Unit (CEIU)"):
- * its value is left empty for the document stage to fill from the row
- * that defined the acronym.
+ * the rule that matched it vouches for it.
+ *
+ * A match with an `acronym` but no `name` is a bare acronym ("DFAU" three
+ * paragraphs after "Document Fraud Analysis Unit (DFAU)"): its value is
+ * left empty, and its `resolve` field says "acronym", for the document
+ * stage to fill from the row that defined the acronym.
  *
  * Official: `name` folded, without an honorific.  A `title` on the lines
  * under the name (an address or signature block) has its lines joined by
  * fx_title__join; a title in running text is only folded.  A name of one
- * word is a surname ("Attorney General Whitfield"), which the document
- * stage replaces with the full name of an earlier official.
+ * word is a surname ("Attorney General Whitfield"): `resolve` says
+ * "surname", and the document stage replaces it with the full name of an
+ * earlier official.
  */
 #include "internal.h"
 
