@@ -5,19 +5,23 @@
  * first, then the folded name), so "United States Department of Justice",
  * "U.S. Department of Justice" and "DOJ" all give the canonical
  * "U.S. Department of Justice".  The acronym column takes the acronym
- * written in the text, else the gazetteer's.  A name no gazetteer knows
- * keeps its own folded text, less a possessive and with "United States"
- * or "US" in front written "U.S.": the rule that matched it vouches for
- * it.  A match with an `acronym` but no `name` is a bare acronym ("CEIU"
- * three paragraphs after "Child Exploitation Investigations Unit (CEIU)"):
- * its value is left empty for the document stage to fill from the row
- * that defined the acronym.
+ * written in parentheses, else a short form written as the name ("G-20"),
+ * else the gazetteer's.  A name no gazetteer knows keeps its own folded
+ * text, less a possessive, with "United States" or "US" in front written
+ * "U.S." and an all-capitals heading in the case of a written-out name:
+ * the rule that matched it vouches for it.
+ *
+ * A match with an `acronym` but no `name` is a bare acronym ("DFAU" three
+ * paragraphs after "Document Fraud Analysis Unit (DFAU)"): its value is
+ * left empty, and its `resolve` field says "acronym", for the document
+ * stage to fill from the row that defined the acronym.
  *
  * Official: `name` folded, without an honorific.  A `title` on the lines
  * under the name (an address or signature block) has its lines joined by
  * fx_title__join; a title in running text is only folded.  A name of one
- * word is a surname ("Attorney General Whitfield"), which the document
- * stage replaces with the full name of an earlier official.
+ * word is a surname ("Attorney General Whitfield"): `resolve` says
+ * "surname", and the document stage replaces it with the full name of an
+ * earlier official.
  */
 #include "internal.h"
 
@@ -134,7 +138,7 @@ bool fx_norm__agency(const fx_match *m, const fx_ruleset *rs, fx_fields *out)
         fold_unknown_name(out->f[FX_F_VALUE], s, n, rs);
     if (has_acronym)
         fx_text__fold(out->f[FX_F_ACRONYM], acronym, acronym_len);
-    else if (e && is_short_form(s, n) && strcmp(e->acronym, "") != 0)
+    else if (e && *e->acronym && is_short_form(s, n))
         fx_text__fold(out->f[FX_F_ACRONYM], s, n); /* "G-7" for "G7" */
     else if (e)
         g_string_assign(out->f[FX_F_ACRONYM], e->acronym);
