@@ -304,7 +304,8 @@ static void test_link_chunking(void **state)
     (void)state;
     const char *text =
         "The FBI opened 300 cases and closed 20 files in March 2020.\n"
-        "Investigators at the DEA made 45 arrests. In 2021, it made 12 seizures.";
+        "Investigators at the DEA made 45 arrests. In 2021, it made 12 "
+        "seizures.";
     const char *dir = FIGEX_RULES_DIR;
     fx_ruleset *rs = NULL;
     assert_int_equal(fx_ruleset_load(&rs, &dir, 1, NULL, NULL), FX_OK);
