@@ -166,7 +166,14 @@ static void test_official_mentioned_again(void **state)
     assert_true(fx_document__resolve(s->doc, &at, r));
     assert_string_equal(r->f[FX_F_VALUE]->str, "Marcus Whitfield");
     assert_string_equal(r->f[FX_F_TITLE]->str, "");
-    /* An unknown surname stays as written. */
+    /* A bare surname ("Whitfield said") needs an earlier official. */
+    r = row_of(s, FX_F_VALUE, "Whitfield", FX_F_RESOLVE, "surname-known",
+               -1);
+    assert_true(fx_document__resolve(s->doc, &at, r));
+    assert_string_equal(r->f[FX_F_VALUE]->str, "Eleanor R. Whitfield");
+    r = row_of(s, FX_F_VALUE, "Omegle", FX_F_RESOLVE, "surname-known", -1);
+    assert_false(fx_document__resolve(s->doc, &at, r));
+    /* An unknown surname with a title stays as written. */
     r = row_of(s, FX_F_VALUE, "Delgado", FX_F_TITLE, "Director",
                FX_F_RESOLVE, "surname", -1);
     assert_true(fx_document__resolve(s->doc, &at, r));
@@ -290,6 +297,21 @@ static void test_link_end_to_end(void **state)
     g_free(got);
 }
 
+static void test_surname_end_to_end(void **state)
+{
+    (void)state;
+    char *got = run_bundled_type(
+        "FBI Director Marcus T. Delgado opened the centre. \"It works,\"\n"
+        "Delgado said. Omegle said nothing, and Whitfield said less.\n",
+        "official", NULL);
+    assert_string_equal(got,
+                        "official|FBI Director Marcus T. Delgado|Marcus T. "
+                        "Delgado|||||||FBI Director||\n"
+                        "official|Delgado|Marcus T. Delgado|||||||"
+                        "FBI Director||\n");
+    g_free(got);
+}
+
 /* Rows whatever the chunking: a statistic waits for its sentence end,
  * which may arrive one byte at a time. */
 static fx_status keep_row(void *payload, const fx_row *r)
@@ -347,6 +369,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_link_near_and_baseline,
                                         stage_setup, stage_teardown),
         cmocka_unit_test(test_link_end_to_end),
+        cmocka_unit_test(test_surname_end_to_end),
         cmocka_unit_test(test_link_chunking),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

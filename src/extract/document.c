@@ -13,7 +13,9 @@
  *   officials  A row whose name has the surname and first name of an
  *              earlier official, or is that surname alone ("Attorney
  *              General Whitfield", resolve "surname"), takes the earlier
- *              full name, and its title when it has none.
+ *              full name, and its title when it has none.  A surname
+ *              with no title ("Delgado said", resolve "surname-known")
+ *              is dropped unless an earlier official had it.
  *   dates      A relative date ("last year") is resolved against the
  *              --doc-date, else the first date of day precision in the
  *              first FX_HEADER_LINES lines; before that, it stays
@@ -143,14 +145,18 @@ static const official *earlier_official(const fx_document *d,
     return NULL;
 }
 
-static void resolve_official(fx_document *d, fx_fields *row, bool surname)
+/* Complete an official from an earlier mention; false when `known` (a
+ * bare surname) and nobody earlier had that surname. */
+static bool resolve_official(fx_document *d, fx_fields *row, bool surname,
+                             bool known)
 {
     const official *o = earlier_official(d, row->f[FX_F_VALUE]->str, surname);
     if (!o)
-        return;
+        return !known;
     g_string_assign(row->f[FX_F_VALUE], o->name);
     if (row->f[FX_F_TITLE]->len == 0)
         g_string_assign(row->f[FX_F_TITLE], o->title);
+    return true;
 }
 
 static void record_official(fx_document *d, const fx_fields *row)
@@ -222,9 +228,12 @@ bool fx_document__resolve(fx_document *d, const fx_doc_place *at,
                 g_string_assign(row->f[FX_F_VALUE], v);
         }
         break;
-    case FX_TYPE_OFFICIAL:
-        resolve_official(d, row, strcmp(todo, "surname") == 0);
+    case FX_TYPE_OFFICIAL: {
+        bool known = strcmp(todo, "surname-known") == 0;
+        keep = resolve_official(d, row, known || strcmp(todo, "surname") == 0,
+                                known);
         break;
+    }
     case FX_TYPE_DATE:
         if (todo[0] && document_date(d))
             keep = fx_date__resolve(row, todo, document_date(d));

@@ -154,11 +154,16 @@ bool fx_norm__official(const fx_match *m, const fx_ruleset *rs,
     if (!fx_match__get(m, FX_CAP_NAME, &s, &n))
         return false;
     fx_text__fold(out->f[FX_F_VALUE], s, n);
-    if (!strchr(out->f[FX_F_VALUE]->str, ' '))
-        g_string_assign(out->f[FX_F_RESOLVE], "surname");
     const char *name_end = s + n, *t;
     gsize tn;
-    if (fx_match__get(m, FX_CAP_TITLE, &t, &tn)) {
+    bool titled = fx_match__get(m, FX_CAP_TITLE, &t, &tn);
+    /* A surname alone is completed from an earlier mention by the
+     * document stage; with no title beside it either ("Delgado said"),
+     * it is only an official when the document named one so. */
+    if (!strchr(out->f[FX_F_VALUE]->str, ' '))
+        g_string_assign(out->f[FX_F_RESOLVE],
+                        titled ? "surname" : "surname-known");
+    if (titled) {
         /* A title on the lines below the name is a block whose lines are
          * joined; a title beside the name is prose, merely folded. */
         bool block = t >= name_end && memchr(name_end, '\n',
