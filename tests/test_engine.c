@@ -217,14 +217,14 @@ static const char *const mixed_text =
     "Siobh\xC3\xA1n Mullally said on 18\n"
     "January 2022 that more than 6.5\n"
     "million reports arrived.\n"
-    "\xC5\xA0imonovic said 12 cats ran.\n";
+    "Mullally said 12 cats ran.\n";
 
 static const char *const mixed_rows =
     "0,17,1:1,official,person,Siobh\xC3\xA1n Mullally,,,\n"
     "26,41,1:26,date,date-dmy,2022-01-18,,,\n"
     "47,76,2:19,statistic,stat,6500000,reports,>,\n"
-    "86,96,4:1,official,person,\xC5\xA0imonovic,,,\n"
-    "102,109,4:16,statistic,stat,12,cats,,\n";
+    "86,94,4:1,official,person,Siobh\xC3\xA1n Mullally,,,\n"
+    "100,107,4:15,statistic,stat,12,cats,,\n";
 
 static void test_chunking_invariance(void **state)
 {
