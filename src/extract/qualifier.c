@@ -31,6 +31,7 @@ static const struct {
     {"up to", "<="},         {"at most", "<="},      {"no more than", "<="},
     {"not more than", "<="}, {"until", "<="},        {"through", "<="},
     {"by", "<="},            {"as many as", "<="},   {"as much as", "<="},
+    {"within", "<="},
     {"about", "~"},          {"approximately", "~"}, {"around", "~"},
     {"roughly", "~"},        {"nearly", "~"},        {"almost", "~"},
     {"some", "~"},           {"an estimated", "~"},  {"estimated", "~"},
