@@ -226,6 +226,7 @@ typedef struct {
     int priority;
     const char *source;      /* "file:line" of its `rule` line */
     const char *description; /* "" when it has none */
+    const char *pattern;     /* the PCRE2 pattern, macros expanded */
 } fx_rule_info;
 
 /* Describe rule `index` (load order); FX_ERR_USAGE when out of range. */

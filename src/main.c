@@ -33,6 +33,7 @@ typedef struct {
     char *doc_date;
     gboolean day_first;
     gboolean list_rules;
+    gboolean list_patterns;
     gboolean stats;
     gboolean explain;
     gboolean version;
@@ -262,11 +263,19 @@ static char *one_line(const char *s)
     return g_string_free(out, FALSE);
 }
 
-static bool list_rules(const fx_ruleset *rs)
+/* --list-rules, or with `patterns` --list-patterns: "id<TAB>pattern"
+ * lines (a pattern never holds a line break: PCRE2 source is one line
+ * once its macros are expanded and its continuation lines joined). */
+static bool list_rules(const fx_ruleset *rs, bool patterns)
 {
-    printf("id\ttype\tpriority\tsource\tdescription\n");
+    if (!patterns)
+        printf("id\ttype\tpriority\tsource\tdescription\n");
     fx_rule_info info;
     for (size_t i = 0; fx_ruleset_rule_info(rs, i, &info) == FX_OK; i++) {
+        if (patterns) {
+            printf("%s\t%s\n", info.id, info.pattern);
+            continue;
+        }
         char *d = one_line(info.description);
         printf("%s\t%s\t%d\t%s\t%s\n", info.id, fx_type_name(info.type),
                info.priority, info.source, d);
@@ -368,6 +377,9 @@ int main(int argc, char **argv)
         {"list-rules", 0, 0, G_OPTION_ARG_NONE, &opt.list_rules,
          "List the loaded rules (id, type, priority, file:line, "
          "description) and exit", NULL},
+        {"list-patterns", 0, 0, G_OPTION_ARG_NONE, &opt.list_patterns,
+         "Print each rule's id and PCRE2 pattern (macros expanded), one "
+         "rule a line, and exit", NULL},
         {"stats", 0, 0, G_OPTION_ARG_NONE, &opt.stats,
          "Print per-rule match counts and time to standard error", NULL},
         {"explain", 0, 0, G_OPTION_ARG_NONE, &opt.explain,
@@ -450,8 +462,8 @@ int main(int argc, char **argv)
     }
     if (fx_ruleset_load(&rs, paths, npaths, print_diag, NULL) != FX_OK)
         goto done;
-    if (opt.list_rules) {
-        status = list_rules(rs) ? 0 : EXIT_TROUBLE;
+    if (opt.list_rules || opt.list_patterns) {
+        status = list_rules(rs, opt.list_patterns) ? 0 : EXIT_TROUBLE;
         goto done;
     }
     if (!open_output(&out, opt.output))

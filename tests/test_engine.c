@@ -814,6 +814,7 @@ static void test_rule_info(void **state)
     assert_int_equal(info.priority, 5);
     assert_true(g_str_has_suffix(info.source, "t.rules:1"));
     assert_string_equal(info.description, "A number and one word.");
+    assert_string_equal(info.pattern, "(?<number>\\d+) (?<unit>red)");
     assert_int_equal(fx_ruleset_rule_info(fx->rs, 2, &info), FX_OK);
     assert_string_equal(info.id, "low");
     assert_string_equal(info.description, "");

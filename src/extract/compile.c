@@ -89,6 +89,8 @@ static bool compile_rule(fx_rule *r, fx_macro_table *macros,
     }
     if (!ok)
         goto done;
+    g_free(r->expanded);
+    r->expanded = g_strndup(src.str->str, src.str->len);
     int code = 0;
     PCRE2_SIZE at = 0;
     r->code = pcre2_compile((PCRE2_SPTR)src.str->str, src.str->len,

@@ -147,6 +147,7 @@ typedef struct {
     char *description;
     fx_loc loc;           /* the `rule` line */
     fx_locstr pattern;    /* as written, continuation lines joined */
+    char *expanded;       /* the pattern with its macros expanded */
     bool has_pattern;
     bool has_type;
     bool broken;          /* a field of it had an error: not compiled */

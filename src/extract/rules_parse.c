@@ -120,6 +120,7 @@ void fx_rule__free(gpointer data)
     g_free(r->description);
     g_free(r->source_ref);
     fx_locstr__clear(&r->pattern);
+    g_free(r->expanded);
     if (r->examples)
         g_ptr_array_free(r->examples, TRUE);
     pcre2_code_free(r->code);

@@ -119,6 +119,7 @@ fx_status fx_ruleset_rule_info(const fx_ruleset *rs, size_t index,
         return FX_ERR_USAGE;
     const fx_rule *r = g_ptr_array_index(rs->rules, index);
     *out = (fx_rule_info){r->id, r->type, r->priority, r->source_ref,
-                          r->description ? r->description : ""};
+                          r->description ? r->description : "",
+                          r->expanded ? r->expanded : ""};
     return FX_OK;
 }
