@@ -757,6 +757,42 @@ static void test_gazetteer_duplicate_acronym(void **state)
     g_free(g);
 }
 
+/* Acronyms compile to a trie of characters that still finds the longest
+ * acronym first. */
+static void test_gazetteer_acronym_trie(void **state)
+{
+    fixture *fx = *state;
+    char *g = write_file(fx, "g.tsv",
+                         "canonical\tacronym\taliases\tparent\tkind\n"
+                         "Delta Office\tD\t\t\tx\n"
+                         "Home Security\tDHS\t\t\tx\n"
+                         "Justice Office\tDOJ\t\t\tx\n"
+                         "Justice Inspector\tDOJ-OIG\t\t\tx\n"
+                         "Echo Unit\tE\xC3\x89U\t\t\tx\n");
+    char *r = write_file(fx, "t.rules",
+                         "gazetteer ORG: g.tsv\n"
+                         "rule a1\n"
+                         "  type: agency\n"
+                         "  pattern: (?<name>{{ORG_ACRONYM}})(?![\\w\\-])\n"
+                         "  example: the DOJ-OIG said => Justice Inspector\n"
+                         "  example: the DOJ said => Justice Office\n"
+                         "  example: a D grade => Delta Office\n"
+                         "  example: the E\xC3\x89U said => Echo Unit\n"
+                         "  counter: the DOJO said\n");
+    const char *paths[] = {r};
+    fx_status st = load_paths(fx, paths, 1);
+    if (st != FX_OK)
+        dump_diags(fx);
+    assert_int_equal(st, FX_OK);
+    fx_rule_info info;
+    assert_int_equal(fx_ruleset_rule_info(fx->rs, 0, &info), FX_OK);
+    assert_string_equal(info.pattern,
+                        "(?<name>(?:(?:D(?:HS|OJ(?:\\-OIG)?)?|E\xC3\x89U)))"
+                        "(?![\\w\\-])");
+    g_free(g);
+    g_free(r);
+}
+
 static void test_gazetteer_missing_file(void **state)
 {
     fixture *fx = *state;
@@ -957,6 +993,7 @@ int main(void)
         T(test_gazetteer_column_count),
         T(test_gazetteer_duplicate_alias),
         T(test_gazetteer_duplicate_acronym),
+        T(test_gazetteer_acronym_trie),
         T(test_gazetteer_missing_file),
         T(test_missing_rule_file),
         T(test_empty_folder),
