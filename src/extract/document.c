@@ -51,6 +51,8 @@ struct fx_document {
     GDate header_date;     /* found in the header, or invalid */
     GHashTable *acronyms;  /* acronym -> value, both owned */
     GPtrArray *officials;  /* of official, in order of first mention */
+    GHashTable *by_name;   /* name -> official */
+    GHashTable *by_surname; /* surname -> GPtrArray of official, in order */
     sighting date, agency; /* the last ones recorded */
     sighting first_date;   /* the first date of the last dated sentence */
     GString *next_date;    /* from lookahead rows; "" when none */
@@ -72,6 +74,9 @@ fx_document *fx_document__new(void)
     d->acronyms = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
                                         g_free);
     d->officials = g_ptr_array_new_with_free_func(official_free);
+    d->by_name = g_hash_table_new(g_str_hash, g_str_equal);
+    d->by_surname = g_hash_table_new_full(
+        g_str_hash, g_str_equal, NULL, (GDestroyNotify)g_ptr_array_unref);
     d->date.value = g_string_new(NULL);
     d->agency.value = g_string_new(NULL);
     d->first_date.value = g_string_new(NULL);
@@ -88,6 +93,8 @@ void fx_document__free(fx_document *d)
     if (!d)
         return;
     g_hash_table_destroy(d->acronyms);
+    g_hash_table_destroy(d->by_name);
+    g_hash_table_destroy(d->by_surname);
     g_ptr_array_free(d->officials, TRUE);
     g_string_free(d->date.value, TRUE);
     g_string_free(d->agency.value, TRUE);
@@ -101,6 +108,8 @@ void fx_document__free(fx_document *d)
 void fx_document__begin(fx_document *d, const GDate *doc_date)
 {
     g_hash_table_remove_all(d->acronyms);
+    g_hash_table_remove_all(d->by_name);
+    g_hash_table_remove_all(d->by_surname);
     g_ptr_array_set_size(d->officials, 0);
     d->date.set = d->agency.set = d->first_date.set = false;
     g_string_truncate(d->next_date, 0);
@@ -128,16 +137,15 @@ static size_t first_len(const char *name)
     return sp ? (size_t)(sp - name) : strlen(name);
 }
 
-/* The earlier official `name` refers to, or NULL. */
+/* The earlier official `name` refers to, or NULL: the latest one with
+ * that surname (and, unless `surname_only`, the same first name). */
 static const official *earlier_official(const fx_document *d,
                                         const char *name, bool surname_only)
 {
-    const char *last = surname(name);
+    GPtrArray *same = g_hash_table_lookup(d->by_surname, surname(name));
     size_t flen = first_len(name);
-    for (guint i = d->officials->len; i-- > 0;) {
-        const official *o = g_ptr_array_index(d->officials, i);
-        if (strcmp(surname(o->name), last) != 0)
-            continue;
+    for (guint i = same ? same->len : 0; i-- > 0;) {
+        const official *o = g_ptr_array_index(same, i);
         if (surname_only ||
             (first_len(o->name) == flen && strncmp(o->name, name, flen) == 0))
             return o;
@@ -162,20 +170,26 @@ static bool resolve_official(fx_document *d, fx_fields *row, bool surname,
 static void record_official(fx_document *d, const fx_fields *row)
 {
     const char *name = row->f[FX_F_VALUE]->str;
-    for (guint i = 0; i < d->officials->len; i++) {
-        official *o = g_ptr_array_index(d->officials, i);
-        if (strcmp(o->name, name) == 0) {
-            if (!o->title[0]) {
-                g_free(o->title);
-                o->title = g_strdup(row->f[FX_F_TITLE]->str);
-            }
-            return;
+    official *o = g_hash_table_lookup(d->by_name, name);
+    if (o) {
+        if (!o->title[0]) {
+            g_free(o->title);
+            o->title = g_strdup(row->f[FX_F_TITLE]->str);
         }
+        return;
     }
-    official *o = g_new(official, 1);
+    o = g_new(official, 1);
     o->name = g_strdup(name);
     o->title = g_strdup(row->f[FX_F_TITLE]->str);
     g_ptr_array_add(d->officials, o);
+    g_hash_table_insert(d->by_name, o->name, o);
+    const char *last = surname(o->name);
+    GPtrArray *same = g_hash_table_lookup(d->by_surname, last);
+    if (!same) {
+        same = g_ptr_array_new();
+        g_hash_table_insert(d->by_surname, (gpointer)last, same);
+    }
+    g_ptr_array_add(same, o);
 }
 
 /* ---- dates ---- */
