@@ -104,8 +104,12 @@ static char *default_rules(void)
 {
     char *exe = g_file_read_link("/proc/self/exe", NULL);
     if (exe) {
+        /* PREFIX/bin/figex -> PREFIX/share/figex/rules, spelled without
+         * "bin/.." so that rule_source names the installed file plainly. */
         char *bin = g_path_get_dirname(exe);
-        char *p = g_build_filename(bin, "..", "share", "figex", "rules", NULL);
+        char *prefix = g_path_get_dirname(bin);
+        char *p = g_build_filename(prefix, "share", "figex", "rules", NULL);
+        g_free(prefix);
         g_free(bin);
         g_free(exe);
         if (g_file_test(p, G_FILE_TEST_IS_DIR))
