@@ -192,6 +192,58 @@ typedef struct {
 FX_API fx_status fx_emit_csv_new(fx_sink *out, FILE *stream);
 FX_API fx_status fx_emit_tsv_new(fx_sink *out, FILE *stream);
 
+/*
+ * Flags of the writers' constructors.  FX_EMIT_BOM writes a UTF-8 byte
+ * order mark (EF BB BF) before the header, so that spreadsheet programs
+ * that otherwise guess a legacy encoding read the text as UTF-8.  CSV and
+ * TSV only: JSON Lines forbids a byte order mark.
+ */
+#define FX_EMIT_BOM 0x1u
+
+/*
+ * fx_emit_csv_new() and fx_emit_tsv_new() with `flags` (FX_EMIT_BOM or 0).
+ * @return FX_OK, FX_ERR_USAGE for an unknown flag, or FX_ERR_NOMEM.
+ */
+FX_API fx_status fx_emit_csv_new_ext(fx_sink *out, FILE *stream,
+                                     unsigned flags);
+FX_API fx_status fx_emit_tsv_new_ext(fx_sink *out, FILE *stream,
+                                     unsigned flags);
+
+/*
+ * JSON Lines: one JSON object a row and no header.  Its keys are the
+ * column names in schema order; start_byte, end_byte, line and column are
+ * JSON integers, every other column a JSON string ("" when empty; `value`
+ * stays a string, since it may be "10/20" or longer than any double).
+ * Control characters are escaped, so a row is always one line.  The
+ * stream stays owned by the caller.
+ * @return FX_OK, or FX_ERR_NOMEM.
+ */
+FX_API fx_status fx_emit_jsonl_new(fx_sink *out, FILE *stream);
+
+/* The output formats, for writers that take one as a parameter. */
+typedef enum { FX_FORMAT_CSV = 0, FX_FORMAT_TSV, FX_FORMAT_JSONL } fx_format;
+
+/*
+ * A summary sheet instead of rows: one line per distinct (type, value,
+ * unit) with the columns type, value, unit, count (the rows with it) and
+ * sources (how many different `source` values those rows have), written
+ * in `format` when the sink finishes.  Lines are sorted by type name,
+ * then count from high to low, then value and unit in byte order.
+ *
+ * Memory grows with the number of distinct entries and of distinct
+ * sources, not with the number of rows: each entry keeps the source of its
+ * latest row, which counts every source once because a document's rows
+ * reach the sink together.  A source name that comes back after another
+ * one (the same file named twice, apart) is counted again.
+ *
+ * `flags` takes FX_EMIT_BOM for CSV and TSV.  The stream stays owned by
+ * the caller.
+ * @return FX_OK, FX_ERR_USAGE for an unknown format or flag or a BOM with
+ *         JSONL, or FX_ERR_NOMEM.
+ */
+FX_API fx_status fx_emit_summary_new(fx_sink *out, FILE *stream,
+                                     fx_format format, unsigned flags);
+
 /* Release a sink made by fx_emit_*_new(); a zeroed sink is a no-op. */
 FX_API void fx_sink_free(fx_sink *sink);
 

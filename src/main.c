@@ -37,6 +37,8 @@ typedef struct {
     gboolean stats;
     gboolean explain;
     gboolean version;
+    gboolean bom;
+    gboolean summary;
 } options;
 
 /* ---- diagnostics ---- */
@@ -167,6 +169,38 @@ static bool parse_types(const char *list, unsigned *mask)
     }
     g_strfreev(names);
     return ok;
+}
+
+/* ---- output formats: --format, --bom, --summary ---- */
+
+static bool parse_format(const char *name, fx_format *out)
+{
+    static const struct {
+        const char *name;
+        fx_format format;
+    } formats[] = {{"csv", FX_FORMAT_CSV},
+                   {"tsv", FX_FORMAT_TSV},
+                   {"jsonl", FX_FORMAT_JSONL}};
+    for (size_t i = 0; i < G_N_ELEMENTS(formats); i++)
+        if (strcmp(name, formats[i].name) == 0) {
+            *out = formats[i].format;
+            return true;
+        }
+    return false;
+}
+
+/* The sink for the rows, or for the summary sheet in their place. */
+static fx_status make_sink(fx_sink *out, FILE *fp, fx_format format,
+                           bool bom, bool summary)
+{
+    unsigned flags = bom ? FX_EMIT_BOM : 0;
+    if (summary)
+        return fx_emit_summary_new(out, fp, format, flags);
+    switch (format) {
+    case FX_FORMAT_TSV: return fx_emit_tsv_new_ext(out, fp, flags);
+    case FX_FORMAT_JSONL: return fx_emit_jsonl_new(out, fp);
+    default: return fx_emit_csv_new_ext(out, fp, flags);
+    }
 }
 
 /* ---- running ---- */
@@ -362,7 +396,13 @@ int main(int argc, char **argv)
          "Rule file or folder (repeatable; default: the bundled rules)",
          "PATH"},
         {"format", 'f', 0, G_OPTION_ARG_STRING, &opt.format,
-         "Output format: csv (default) or tsv", "FORMAT"},
+         "Output format: csv (default), tsv or jsonl", "FORMAT"},
+        {"bom", 0, 0, G_OPTION_ARG_NONE, &opt.bom,
+         "Start CSV or TSV output with a UTF-8 byte order mark (for "
+         "Excel)", NULL},
+        {"summary", 0, 0, G_OPTION_ARG_NONE, &opt.summary,
+         "Write counts per type, value and unit instead of the rows",
+         NULL},
         {"output", 'o', 0, G_OPTION_ARG_FILENAME, &opt.output,
          "Write rows to FILE (replaced only when the run succeeds)", "FILE"},
         {"types", 't', 0, G_OPTION_ARG_STRING, &opt.types,
@@ -398,8 +438,8 @@ int main(int argc, char **argv)
         "  score GOLD PRED");
     g_option_context_set_summary(
         ctx, "Extract agencies, officials, dates and statistics from text\n"
-             "as CSV or TSV rows.  Reads standard input when no FILE (or -)"
-             " is given.\n'figex check' loads rules and checks their "
+             "as CSV, TSV or JSONL rows.  Reads standard input when no FILE"
+             "\n(or -) is given.\n'figex check' loads rules and checks their "
              "examples.\n'figex test' runs golden cases (see 'figex test "
              "--help').\n'figex score' measures rows against gold "
              "annotations (figex score --help).");
@@ -442,9 +482,15 @@ int main(int argc, char **argv)
                    " 1 to 1G, K and M suffixes allowed)", opt.block_size);
         goto done;
     }
-    const char *format = opt.format ? opt.format : "csv";
-    if (strcmp(format, "csv") != 0 && strcmp(format, "tsv") != 0) {
-        fail_usage("unknown --format '%s' (expected csv or tsv)", format);
+    fx_format format = FX_FORMAT_CSV;
+    if (opt.format && !parse_format(opt.format, &format)) {
+        fail_usage("unknown --format '%s' (expected csv, tsv or jsonl)",
+                   opt.format);
+        goto done;
+    }
+    if (opt.bom && format == FX_FORMAT_JSONL) {
+        fail_usage("%s", "--bom cannot be used with --format jsonl: JSON "
+                         "Lines forbids a byte order mark");
         goto done;
     }
     unsigned mask = ~0u;
@@ -472,9 +518,7 @@ int main(int argc, char **argv)
     }
     if (!open_output(&out, opt.output))
         goto done;
-    if ((strcmp(format, "csv") == 0 ? fx_emit_csv_new(&sink, out.fp)
-                                    : fx_emit_tsv_new(&sink, out.fp)) !=
-            FX_OK ||
+    if (make_sink(&sink, out.fp, format, opt.bom, opt.summary) != FX_OK ||
         fx_engine_new(&eng, rs, &sink, print_diag, NULL) != FX_OK) {
         fprintf(stderr, "figex: error: out of memory\n");
         close_output(&out, opt.output, false);

@@ -5,7 +5,9 @@
  * or a space at either end), so plain numbers stay plain for spreadsheets;
  * quoting and quote doubling are left to libcsv's csv_fwrite().  Rows end
  * in LF.  Every write is checked: a full disk must fail the run, never
- * leave a short file that looks complete.
+ * leave a short file that looks complete.  With FX_EMIT_BOM the header is
+ * preceded by a UTF-8 byte order mark, without which Excel opens a UTF-8
+ * file as Windows-1252 and garbles every non-ASCII name.
  */
 #include "../figex.h"
 
@@ -16,6 +18,7 @@
 
 typedef struct {
     FILE *fp;
+    bool bom; /* write a UTF-8 byte order mark before the header */
 } csv_out;
 
 static bool needs_quotes(const char *s)
@@ -38,6 +41,8 @@ static fx_status put_field(FILE *fp, const char *s, bool first)
 static fx_status csv_begin(void *payload)
 {
     csv_out *o = payload;
+    if (o->bom && fputs("\xEF\xBB\xBF", o->fp) == EOF)
+        return FX_ERR_IO;
     for (int c = 0; c < FX_COL_COUNT; c++)
         if (put_field(o->fp, fx_column_name((fx_column)c), c == 0) != FX_OK)
             return FX_ERR_IO;
@@ -63,10 +68,18 @@ static fx_status csv_finish(void *payload)
 
 fx_status fx_emit_csv_new(fx_sink *out, FILE *stream)
 {
+    return fx_emit_csv_new_ext(out, stream, 0);
+}
+
+fx_status fx_emit_csv_new_ext(fx_sink *out, FILE *stream, unsigned flags)
+{
+    if (flags & ~FX_EMIT_BOM)
+        return FX_ERR_USAGE;
     csv_out *o = calloc(1, sizeof *o);
     if (!o)
         return FX_ERR_NOMEM;
     o->fp = stream;
+    o->bom = (flags & FX_EMIT_BOM) != 0;
     *out = (fx_sink){"csv", csv_begin, csv_row, csv_finish, free, o};
     return FX_OK;
 }

@@ -13,6 +13,7 @@
 
 typedef struct {
     FILE *fp;
+    bool bom; /* write a UTF-8 byte order mark before the header */
 } tsv_out;
 
 static fx_status put_cell(FILE *fp, const char *s, bool first)
@@ -36,6 +37,8 @@ static fx_status put_cell(FILE *fp, const char *s, bool first)
 static fx_status tsv_begin(void *payload)
 {
     tsv_out *o = payload;
+    if (o->bom && fputs("\xEF\xBB\xBF", o->fp) == EOF)
+        return FX_ERR_IO;
     for (int c = 0; c < FX_COL_COUNT; c++)
         if (put_cell(o->fp, fx_column_name((fx_column)c), c == 0) != FX_OK)
             return FX_ERR_IO;
@@ -61,10 +64,18 @@ static fx_status tsv_finish(void *payload)
 
 fx_status fx_emit_tsv_new(fx_sink *out, FILE *stream)
 {
+    return fx_emit_tsv_new_ext(out, stream, 0);
+}
+
+fx_status fx_emit_tsv_new_ext(fx_sink *out, FILE *stream, unsigned flags)
+{
+    if (flags & ~FX_EMIT_BOM)
+        return FX_ERR_USAGE;
     tsv_out *o = calloc(1, sizeof *o);
     if (!o)
         return FX_ERR_NOMEM;
     o->fp = stream;
+    o->bom = (flags & FX_EMIT_BOM) != 0;
     *out = (fx_sink){"tsv", tsv_begin, tsv_row, tsv_finish, free, o};
     return FX_OK;
 }
