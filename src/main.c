@@ -341,14 +341,14 @@ int main(int argc, char **argv)
          "Read input in blocks of N bytes (K and M suffixes; default 1M)",
          "N"},
         {"input-format", 0, 0, G_OPTION_ARG_STRING, &opt.input_format,
-         "text (default): each input is one document; lines: each line "
-         "is one, named by an optional leading ID<TAB>", "FORMAT"},
+         "One document per input (text, the default) or per line (lines)",
+         "FORMAT"},
         {"glob", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt.globs,
-         "Read only the files in folders whose name matches PATTERN "
-         "(repeatable)", "PATTERN"},
+         "In folders, read only files whose name matches (repeatable)",
+         "PATTERN"},
         {"progress", 0, 0, G_OPTION_ARG_STRING, &opt.progress,
-         "Progress line on standard error: auto (default: when it is a "
-         "terminal), always or never", "WHEN"},
+         "Progress on standard error: auto (the default), always, never",
+         "WHEN"},
         {"day-first", 0, 0, G_OPTION_ARG_NONE, &opt.day_first,
          "Read numeric dates like 01/02/2020 day first (default: month "
          "first)", NULL},
@@ -372,15 +372,16 @@ int main(int argc, char **argv)
         {NULL, 0, 0, 0, NULL, NULL, NULL},
     };
     GOptionContext *ctx = g_option_context_new(
-        "[FILE|FOLDER...] | check [RULES...] | test [DIR] [CASE...] |\n"
-        "  score GOLD PRED");
+        "[FILE|FOLDER...] | check [RULES...] |\n"
+        "  test [DIR] [CASE...] | score GOLD PRED");
     g_option_context_set_summary(
         ctx, "Extract agencies, officials, dates and statistics from text\n"
              "as CSV or TSV rows.  Reads standard input when no FILE (or -)"
-             " is given;\na FOLDER is read recursively, in sorted order.\n'figex check' loads rules and checks their "
-             "examples.\n'figex test' runs golden cases (see 'figex test "
-             "--help').\n'figex score' measures rows against gold "
-             "annotations (figex score --help).");
+             " is given;\na FOLDER is read recursively, in sorted order.\n"
+             "'figex check' loads rules and checks their examples.\n"
+             "'figex test' runs golden cases (see 'figex test --help').\n"
+             "'figex score' measures rows against gold annotations "
+             "(figex score --help).");
     g_option_context_set_description(
         ctx, "Exit status: 0 success (also with no rows); 1 'figex test': "
              "a case differs;\n2 usage, rule, input or output error.\n");
