@@ -108,9 +108,9 @@ static void walk(GPtrArray *out, const char *root, const char *const *globs)
         char *dir = g_ptr_array_remove_index(todo, todo->len - 1);
         DIR *d = opendir(dir);
         if (!d) {
-            add_input(found, dir,
-                      0, g_strdup_printf("cannot list folder: %s",
-                                         g_strerror(errno)));
+            add_input(
+                found, dir, 0,
+                g_strdup_printf("cannot list folder: %s", g_strerror(errno)));
             continue;
         }
         struct dirent *ent;
@@ -121,16 +121,16 @@ static void walk(GPtrArray *out, const char *root, const char *const *globs)
             char *path = g_build_filename(dir, name, NULL);
             struct stat st;
             if (lstat(path, &st) != 0)
-                add_input(found, path, 0,
-                          g_strdup_printf("cannot open: %s",
-                                          g_strerror(errno)));
+                add_input(
+                    found, path, 0,
+                    g_strdup_printf("cannot open: %s", g_strerror(errno)));
             else
                 walk_entry(found, todo, path, name, &st, globs);
         }
         if (errno)
-            add_input(found, g_strdup(dir), 0,
-                      g_strdup_printf("cannot list folder: %s",
-                                      g_strerror(errno)));
+            add_input(
+                found, g_strdup(dir), 0,
+                g_strdup_printf("cannot list folder: %s", g_strerror(errno)));
         closedir(d);
         g_free(dir);
     }
@@ -196,12 +196,12 @@ typedef enum {
 struct fx_lines {
     fx_doc_ops ops;
     char *file;
-    uint64_t line_no;  /* line being read, 1-based; 0 before any */
+    uint64_t line_no; /* line being read, 1-based; 0 before any */
     lines_state state;
     char id[FX_LINES_ID_MAX + 1];
-    size_t id_len;     /* 0 <= id_len <= FX_LINES_ID_MAX + 1 */
-    bool cr_held;      /* the last byte fed was a CR, held back */
-    fx_status failed;  /* first error of an op; sticky */
+    size_t id_len;    /* 0 <= id_len <= FX_LINES_ID_MAX + 1 */
+    bool cr_held;     /* the last byte fed was a CR, held back */
+    fx_status failed; /* first error of an op; sticky */
 };
 
 fx_lines *fx_lines_new(const char *file, const fx_doc_ops *ops)
@@ -236,8 +236,7 @@ static void begin_document(fx_lines *l, const char *id, size_t len)
 /* Feed `len` bytes of the open document; `at_end` when the line ends
  * right after them.  A CR at the end of a piece is held until the next
  * byte shows whether it begins the line's CRLF end. */
-static void feed_document(fx_lines *l, const char *p, size_t len,
-                          bool at_end)
+static void feed_document(fx_lines *l, const char *p, size_t len, bool at_end)
 {
     if (len == 0) {
         if (at_end)
@@ -366,8 +365,8 @@ static void report(const fx_reader *r, const char *path, const char *what,
                    const char *why)
 {
     fx_progress_clear(r->progress);
-    fprintf(stderr, "figex: %s: error: %s%s%s\n", path, what,
-            why ? ": " : "", why ? why : "");
+    fprintf(stderr, "figex: %s: error: %s%s%s\n", path, what, why ? ": " : "",
+            why ? why : "");
 }
 
 bool fx_inputs_read(const fx_reader *r, const fx_input *in,
@@ -389,8 +388,7 @@ bool fx_inputs_read(const fx_reader *r, const fx_input *in,
     fx_lines *lines = NULL;
     fx_status st = FX_OK;
     if (r->format == FX_INPUT_LINES) {
-        fx_doc_ops ops = {engine_begin, engine_feed, engine_finish,
-                          r->engine};
+        fx_doc_ops ops = {engine_begin, engine_feed, engine_finish, r->engine};
         lines = fx_lines_new(in->path, &ops);
     } else {
         st = fx_engine_begin(r->engine, in->path);

@@ -105,7 +105,7 @@ bool fx_input_format_parse(const char *name, fx_input_format *out);
 typedef struct {
     fx_engine *engine;
     fx_input_format format;
-    char *buf;             /* scratch of `block` bytes */
+    char *buf; /* scratch of `block` bytes */
     size_t block;
     fx_progress *progress; /* NULL when there is no progress line */
 } fx_reader;

@@ -467,11 +467,10 @@ int main(int argc, char **argv)
     }
     if (!open_output(&out, opt.output))
         goto done;
-    inputs = fx_inputs_expand((const char *const *)argv + 1,
-                              (size_t)(argc - 1),
-                              (const char *const *)opt.globs);
-    progress = fx_progress_new(progress_mode, stderr,
-                               fx_inputs_total(inputs));
+    inputs =
+        fx_inputs_expand((const char *const *)argv + 1, (size_t)(argc - 1),
+                         (const char *const *)opt.globs);
+    progress = fx_progress_new(progress_mode, stderr, fx_inputs_total(inputs));
     if ((strcmp(format, "csv") == 0 ? fx_emit_csv_new(&sink, out.fp)
                                     : fx_emit_tsv_new(&sink, out.fp)) !=
             FX_OK ||

@@ -29,15 +29,15 @@
 struct fx_progress {
     fx_progress_mode mode;
     FILE *stream;
-    int64_t total;     /* bytes of all inputs, or -1 when unknown */
-    uint64_t done;     /* bytes read so far */
-    uint64_t rows;     /* rows the engine has emitted so far */
-    gint64 start_us;   /* monotonic clock at fx_progress_new() */
-    gint64 drawn_us;   /* when the line was last drawn */
-    size_t shown;      /* characters now on the line; 0 when erased */
-    bool ever_drawn;   /* a line was drawn at some point */
+    int64_t total;   /* bytes of all inputs, or -1 when unknown */
+    uint64_t done;   /* bytes read so far */
+    uint64_t rows;   /* rows the engine has emitted so far */
+    gint64 start_us; /* monotonic clock at fx_progress_new() */
+    gint64 drawn_us; /* when the line was last drawn */
+    size_t shown;    /* characters now on the line; 0 when erased */
+    bool ever_drawn; /* a line was drawn at some point */
     const fx_sink *inner;
-    fx_sink counter;   /* counts rows, passes every call to `inner` */
+    fx_sink counter; /* counts rows, passes every call to `inner` */
 };
 
 bool fx_progress_mode_parse(const char *name, fx_progress_mode *out)
@@ -91,8 +91,11 @@ const fx_sink *fx_progress_sink(fx_progress *p, const fx_sink *inner)
     if (!p)
         return inner;
     p->inner = inner;
-    p->counter = (fx_sink){inner->name, counter_begin, counter_row,
-                           counter_finish, NULL, p};
+    p->counter = (fx_sink){.name = inner->name,
+                           .begin = counter_begin,
+                           .row = counter_row,
+                           .finish = counter_finish,
+                           .payload = p};
     return &p->counter;
 }
 
@@ -187,8 +190,7 @@ void fx_progress_add(fx_progress *p, uint64_t bytes)
         (p->ever_drawn && now - p->drawn_us < REDRAW_US))
         return;
     char *line =
-        fx_progress_format(p->done, p->total, elapsed(p, now), p->rows,
-                           false);
+        fx_progress_format(p->done, p->total, elapsed(p, now), p->rows, false);
     draw(p, line, false);
     g_free(line);
     p->drawn_us = now;
