@@ -467,6 +467,11 @@ int main(int argc, char **argv)
     }
     if (!open_output(&out, opt.output))
         goto done;
+    /* As curl does with its meter: rows scrolling on the terminal would
+     * tear the line apart, and are progress enough. */
+    if (progress_mode == FX_PROGRESS_AUTO && !opt.output &&
+        isatty(STDOUT_FILENO))
+        progress_mode = FX_PROGRESS_NEVER;
     inputs =
         fx_inputs_expand((const char *const *)argv + 1, (size_t)(argc - 1),
                          (const char *const *)opt.globs);

@@ -8,7 +8,7 @@
 set -euo pipefail
 figex=$1
 cd "$2"
-if ! command -v parallel >/dev/null; then
+if ! parallel --version 2>/dev/null | grep -q '^GNU parallel'; then
   echo "SKIP: GNU parallel is not installed (scripts/deps installs it)"
   exit 77
 fi
