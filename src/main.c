@@ -10,6 +10,8 @@
 #define _POSIX_C_SOURCE 200809L /* fdopen */
 #include "figex.h"
 #include "golden_test.h"
+#include "inputs.h"
+#include "progress.h"
 #include "score.h"
 
 #include <errno.h>
@@ -31,6 +33,9 @@ typedef struct {
     char *types;
     char *block_size;
     char *doc_date;
+    char *input_format;
+    char **globs;
+    char *progress;
     gboolean day_first;
     gboolean list_rules;
     gboolean list_patterns;
@@ -60,9 +65,10 @@ static void print_caret(const fx_diag *d)
     fputc('\n', stderr);
 }
 
+/* `payload` is the progress line (or NULL), erased before printing. */
 static void print_diag(const fx_diag *d, void *payload)
 {
-    (void)payload;
+    fx_progress_clear(payload);
     const char *sev = d->severity == FX_SEV_ERROR ? "error" : "warning";
     const char *file = d->file ? d->file : "-";
     if (d->line)
@@ -205,40 +211,6 @@ static fx_status make_sink(fx_sink *out, FILE *fp, fx_format format,
 
 /* ---- running ---- */
 
-/* Scan one input; false if it could not be read (reported). */
-static bool scan_file(fx_engine *eng, const char *path, char *buf,
-                      size_t block, fx_status *sink_status)
-{
-    bool is_stdin = strcmp(path, "-") == 0;
-    if (!is_stdin && g_file_test(path, G_FILE_TEST_IS_DIR)) {
-        fprintf(stderr, "figex: %s: error: is a directory\n", path);
-        return false;
-    }
-    FILE *fp = is_stdin ? stdin : fopen(path, "rb");
-    if (!fp) {
-        fprintf(stderr, "figex: %s: error: cannot open: %s\n", path,
-                g_strerror(errno));
-        return false;
-    }
-    bool ok = true;
-    fx_status st = fx_engine_begin(eng, path);
-    size_t n;
-    while (st == FX_OK && (n = fread(buf, 1, block, fp)) > 0)
-        st = fx_engine_feed(eng, buf, n);
-    if (ferror(fp)) {
-        fprintf(stderr, "figex: %s: error: read failed: %s\n", path,
-                g_strerror(errno));
-        ok = false;
-    }
-    if (st == FX_OK)
-        st = fx_engine_finish(eng);
-    if (!is_stdin)
-        fclose(fp);
-    if (st != FX_OK)
-        *sink_status = st;
-    return ok;
-}
-
 /* Where rows go: stdout, or a temporary file renamed on success. */
 typedef struct {
     FILE *fp;
@@ -341,10 +313,11 @@ static void print_stats(const fx_ruleset *rs, const fx_engine *eng)
             "total", "", total.matches, total.rows, total.seconds);
 }
 
+/* `payload` is the progress line (or NULL), erased before printing. */
 static void print_explanation(const fx_row *row, const char *why,
                               void *payload)
 {
-    (void)payload;
+    fx_progress_clear(payload);
     fprintf(stderr, "%s:%" PRIu64 ":%" PRIu64 ": %s \"%s\" by %s (%s)\n",
             row->source, row->line, row->column, fx_type_name(row->type),
             row->text, row->rule, row->rule_source);
@@ -411,6 +384,15 @@ int main(int argc, char **argv)
         {"block-size", 0, 0, G_OPTION_ARG_STRING, &opt.block_size,
          "Read input in blocks of N bytes (K and M suffixes; default 1M)",
          "N"},
+        {"input-format", 0, 0, G_OPTION_ARG_STRING, &opt.input_format,
+         "One document per input (text, the default) or per line (lines)",
+         "FORMAT"},
+        {"glob", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt.globs,
+         "In folders, read only files whose name matches (repeatable)",
+         "PATTERN"},
+        {"progress", 0, 0, G_OPTION_ARG_STRING, &opt.progress,
+         "Progress on standard error: auto (the default), always, never",
+         "WHEN"},
         {"day-first", 0, 0, G_OPTION_ARG_NONE, &opt.day_first,
          "Read numeric dates like 01/02/2020 day first (default: month "
          "first)", NULL},
@@ -434,15 +416,16 @@ int main(int argc, char **argv)
         {NULL, 0, 0, 0, NULL, NULL, NULL},
     };
     GOptionContext *ctx = g_option_context_new(
-        "[FILE...] | check [RULES...] | test [DIR] [CASE...] |\n"
-        "  score GOLD PRED");
+        "[FILE|FOLDER...] | check [RULES...] |\n"
+        "  test [DIR] [CASE...] | score GOLD PRED");
     g_option_context_set_summary(
         ctx, "Extract agencies, officials, dates and statistics from text\n"
              "as CSV, TSV or JSONL rows.  Reads standard input when no FILE"
-             "\n(or -) is given.\n'figex check' loads rules and checks their "
-             "examples.\n'figex test' runs golden cases (see 'figex test "
-             "--help').\n'figex score' measures rows against gold "
-             "annotations (figex score --help).");
+             "\n(or -) is given; a FOLDER is read recursively, in sorted "
+             "order.\n'figex check' loads rules and checks their examples.\n"
+             "'figex test' runs golden cases (see 'figex test --help').\n"
+             "'figex score' measures rows against gold annotations "
+             "(figex score --help).");
     g_option_context_set_description(
         ctx, "Exit status: 0 success (also with no rows); 1 'figex test': "
              "a case differs;\n2 usage, rule, input or output error.\n");
@@ -452,6 +435,8 @@ int main(int argc, char **argv)
     fx_ruleset *rs = NULL;
     fx_engine *eng = NULL;
     fx_sink sink = {0};
+    GPtrArray *inputs = NULL;
+    fx_progress *progress = NULL;
     output out = {0};
     char *buf = NULL, *def_rules = NULL;
     if (!g_option_context_parse(ctx, &argc, &argv, &err)) {
@@ -493,6 +478,20 @@ int main(int argc, char **argv)
                          "Lines forbids a byte order mark");
         goto done;
     }
+    fx_input_format input_format = FX_INPUT_TEXT;
+    if (opt.input_format &&
+        !fx_input_format_parse(opt.input_format, &input_format)) {
+        fail_usage("unknown --input-format '%s' (expected text or lines)",
+                   opt.input_format);
+        goto done;
+    }
+    fx_progress_mode progress_mode = FX_PROGRESS_AUTO;
+    if (opt.progress &&
+        !fx_progress_mode_parse(opt.progress, &progress_mode)) {
+        fail_usage("unknown --progress '%s' (expected auto, always or "
+                   "never)", opt.progress);
+        goto done;
+    }
     unsigned mask = ~0u;
     if (opt.types && !parse_types(opt.types, &mask))
         goto done;
@@ -518,8 +517,18 @@ int main(int argc, char **argv)
     }
     if (!open_output(&out, opt.output))
         goto done;
+    /* As curl does with its meter: rows scrolling on the terminal would
+     * tear the line apart, and are progress enough. */
+    if (progress_mode == FX_PROGRESS_AUTO && !opt.output &&
+        isatty(STDOUT_FILENO))
+        progress_mode = FX_PROGRESS_NEVER;
+    inputs =
+        fx_inputs_expand((const char *const *)argv + 1, (size_t)(argc - 1),
+                         (const char *const *)opt.globs);
+    progress = fx_progress_new(progress_mode, stderr, fx_inputs_total(inputs));
     if (make_sink(&sink, out.fp, format, opt.bom, opt.summary) != FX_OK ||
-        fx_engine_new(&eng, rs, &sink, print_diag, NULL) != FX_OK) {
+        fx_engine_new(&eng, rs, fx_progress_sink(progress, &sink),
+                      print_diag, progress) != FX_OK) {
         fprintf(stderr, "figex: error: out of memory\n");
         close_output(&out, opt.output, false);
         goto done;
@@ -527,19 +536,18 @@ int main(int argc, char **argv)
     fx_engine_set_types(eng, mask);
     fx_engine_set_day_first(eng, opt.day_first);
     if (opt.explain)
-        fx_engine_set_explain(eng, print_explanation, NULL);
+        fx_engine_set_explain(eng, print_explanation, progress);
     fx_engine_set_doc_date(eng, opt.doc_date); /* checked above */
     buf = g_malloc(block);
     bool inputs_ok = true;
     fx_status st = sink.begin(sink.payload);
-    const char *stdin_only[] = {"-"};
-    char **files = argc > 1 ? argv + 1 : (char **)stdin_only;
-    int nfiles = argc > 1 ? argc - 1 : 1;
-    for (int i = 0; i < nfiles && st == FX_OK; i++)
-        if (!scan_file(eng, files[i], buf, block, &st))
+    fx_reader reader = {eng, input_format, buf, block, progress};
+    for (guint i = 0; i < inputs->len && st == FX_OK; i++)
+        if (!fx_inputs_read(&reader, inputs->pdata[i], &st))
             inputs_ok = false;
     if (st == FX_OK)
         st = sink.finish(sink.payload);
+    fx_progress_end(progress);
     if (st != FX_OK)
         fprintf(stderr, "figex: %s: error: %s\n",
                 opt.output ? opt.output : "standard output",
@@ -555,6 +563,9 @@ int main(int argc, char **argv)
     status = ok ? 0 : EXIT_TROUBLE;
 done:
     fx_engine_free(eng);
+    fx_progress_free(progress);
+    if (inputs)
+        g_ptr_array_unref(inputs);
     fx_sink_free(&sink);
     fx_ruleset_free(rs);
     g_free(buf);
@@ -565,6 +576,9 @@ done:
     g_free(opt.types);
     g_free(opt.block_size);
     g_free(opt.doc_date);
+    g_free(opt.input_format);
+    g_strfreev(opt.globs);
+    g_free(opt.progress);
     g_option_context_free(ctx);
     return status;
 }
