@@ -318,6 +318,14 @@ FX_API fx_status fx_engine_new(fx_engine **out, const fx_ruleset *rules,
 /* Keep only rows whose type bit (1u << fx_type) is set; default all. */
 FX_API void fx_engine_set_types(fx_engine *eng, unsigned type_mask);
 
+/*
+ * Use the prefilter (on by default): each rule whose matches all contain
+ * one of a few literals is tried by PCRE2 only near those literals.  The
+ * rows are the same either way; off, every rule is tried at every start,
+ * which is much slower and is there to check the prefilter.
+ */
+FX_API void fx_engine_set_prefilter(fx_engine *eng, int on);
+
 /* Read numeric dates such as 01/02/2020 day first (1 February 2020)
  * when `day_first` is non-zero; the default is month first, as in the
  * United States. */

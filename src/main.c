@@ -37,6 +37,7 @@ typedef struct {
     char **globs;
     char *progress;
     gboolean day_first;
+    gboolean no_prefilter;
     gboolean list_rules;
     gboolean list_patterns;
     gboolean stats;
@@ -396,6 +397,9 @@ int main(int argc, char **argv)
         {"day-first", 0, 0, G_OPTION_ARG_NONE, &opt.day_first,
          "Read numeric dates like 01/02/2020 day first (default: month "
          "first)", NULL},
+        {"no-prefilter", 0, 0, G_OPTION_ARG_NONE, &opt.no_prefilter,
+         "Try every rule at every position, without the literal "
+         "prefilter (same rows, much slower; for checking)", NULL},
         {"doc-date", 0, 0, G_OPTION_ARG_STRING, &opt.doc_date,
          "Resolve relative dates (\"last year\") against this date "
          "(default: the first full date in each document's header)",
@@ -535,6 +539,7 @@ int main(int argc, char **argv)
     }
     fx_engine_set_types(eng, mask);
     fx_engine_set_day_first(eng, opt.day_first);
+    fx_engine_set_prefilter(eng, !opt.no_prefilter);
     if (opt.explain)
         fx_engine_set_explain(eng, print_explanation, progress);
     fx_engine_set_doc_date(eng, opt.doc_date); /* checked above */

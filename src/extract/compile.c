@@ -4,7 +4,8 @@
  * For each rule: expand macros (keeping the position map), compile with
  * UTF and PCRE2_MATCH_INVALID_UTF (so that bad bytes in the text can never
  * stop a match), JIT-compile for complete and hard-partial matching (the
- * engine needs both), map each named capture to the kind's fields, refuse
+ * engine needs both; the offset limit lets the engine try only the starts
+ * its prefilter allows), map each named capture to the kind's fields, refuse
  * patterns that can match the empty string, then run the rule's examples.
  * A PCRE2 error offset becomes the file:line:column of the offending
  * character, even inside a macro or on a continuation line.
@@ -95,7 +96,7 @@ static bool compile_rule(fx_rule *r, fx_macro_table *macros,
     PCRE2_SIZE at = 0;
     r->code = pcre2_compile((PCRE2_SPTR)src.str->str, src.str->len,
                             PCRE2_UTF | PCRE2_MATCH_INVALID_UTF |
-                                PCRE2_DUPNAMES,
+                                PCRE2_DUPNAMES | PCRE2_USE_OFFSET_LIMIT,
                             &code, &at, NULL);
     if (!r->code) {
         PCRE2_UCHAR msg[256];
@@ -217,6 +218,66 @@ static bool check_examples(const fx_rule *r, const fx_ruleset *rs,
     return ok;
 }
 
+static gint by_literal(gconstpointer a, gconstpointer b)
+{
+    const fx_trigger *x = a, *y = b;
+    if (x->caseless != y->caseless)
+        return x->caseless ? 1 : -1;
+    if (x->len != y->len)
+        return x->len < y->len ? -1 : 1;
+    return memcmp(x->lit, y->lit, x->len);
+}
+
+/* One trigger per literal, with the loosest bounds of its copies (the
+ * same literal often ends several branches). */
+static void dedupe_triggers(GArray *trig)
+{
+    g_array_sort(trig, by_literal);
+    guint n = 0;
+    for (guint k = 0; k < trig->len; k++) {
+        fx_trigger *t = &g_array_index(trig, fx_trigger, k);
+        fx_trigger *last = n ? &g_array_index(trig, fx_trigger, n - 1) : NULL;
+        if (last && by_literal(last, t) == 0) {
+            last->dmin = MIN(last->dmin, t->dmin);
+            last->dmax = MAX(last->dmax, t->dmax);
+            for (int w = 0; w < 8; w++)
+                last->free.w[w] |= t->free.w[w];
+            continue;
+        }
+        g_array_index(trig, fx_trigger, n++) = *t;
+    }
+    g_array_set_size(trig, n);
+}
+
+/* Give each rule the triggers its pattern has (prefilter.c) and build the
+ * scanner that finds them all. */
+static void build_prefilter(fx_ruleset *rs)
+{
+    GArray *all = g_array_new(FALSE, FALSE, sizeof(fx_trigger));
+    for (guint i = 0; i < rs->rules->len; i++) {
+        fx_rule *r = g_ptr_array_index(rs->rules, i);
+        GArray *trig = fx_prefilter__analyse(r->expanded,
+                                             strlen(r->expanded));
+        if (!trig)
+            continue;
+        r->triggered = true;
+        dedupe_triggers(trig);
+        for (guint k = 0; k < trig->len; k++) {
+            fx_trigger *t = &g_array_index(trig, fx_trigger, k);
+            t->rule = i;
+            r->walk_dmax = MAX(r->walk_dmax, t->dmax);
+            r->walk_len = MAX(r->walk_len, t->len);
+            for (int w = 0; w < 8; w++)
+                r->walk_free.w[w] |= t->free.w[w];
+        }
+        g_array_append_vals(all, trig->data, trig->len);
+        g_array_free(trig, TRUE);
+    }
+    rs->literals_exact = fx_literals__new(all, false);
+    rs->literals_folded = fx_literals__new(all, true);
+    g_array_free(all, TRUE);
+}
+
 bool fx_rules__compile(fx_ruleset *rs, fx_macro_table *macros,
                        fx_reporter *rep)
 {
@@ -239,5 +300,7 @@ bool fx_rules__compile(fx_ruleset *rs, fx_macro_table *macros,
     for (guint i = 0; i < rs->rules->len; i++)
         if (!check_examples(g_ptr_array_index(rs->rules, i), rs, rep))
             ok = false;
+    if (ok)
+        build_prefilter(rs);
     return ok;
 }

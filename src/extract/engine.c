@@ -39,6 +39,8 @@
 /* Context kept before every search offset, for lookbehinds and \b
  * (and more than FX_BOUNDARY_LOOKBACK, for sentence boundaries). */
 #define FX_CONTEXT 64
+/* Bytes each literal scanner runs over before the other takes a turn. */
+#define FX_TRIGGER_BLOCK 4096
 /* A statistic looks this far past its end for the end of its sentence. */
 #define FX_SENTENCE_MAX 4096
 
@@ -86,7 +88,19 @@ struct fx_engine {
     fx_explain_fn explain;
     void *explain_payload;
     fx_rule_stats *stats; /* per rule */
+    /* Prefilter (see scan_rule_triggered): */
+    bool prefilter;      /* on unless fx_engine_set_prefilter(e, 0) */
+    guint32 lit_exact, lit_folded; /* literal scanners' states at lit_pos */
+    uint64_t lit_pos;    /* text before this has been scanned for triggers */
+    GArray **windows;    /* per rule: fx_window, sorted and disjoint */
+    guint *win_head;     /* per rule: windows before this are used up */
 };
+
+/* Starts [lo, hi] (absolute, inclusive) where a rule's match may begin,
+ * from the triggers found in the text. */
+typedef struct {
+    uint64_t lo, hi;
+} fx_window;
 
 static void cand_free(cand *c)
 {
@@ -131,6 +145,11 @@ fx_status fx_engine_new(fx_engine **out, const fx_ruleset *rules,
     e->skip_line = g_new0(bool, MAX(rules->rules->len, 1));
     e->stats = g_new0(fx_rule_stats, MAX(rules->rules->len, 1));
     e->context = rules->lookbehind + FX_CONTEXT;
+    e->prefilter = rules->literals_exact || rules->literals_folded;
+    e->windows = g_new0(GArray *, MAX(rules->rules->len, 1));
+    e->win_head = g_new0(guint, MAX(rules->rules->len, 1));
+    for (guint i = 0; i < rules->rules->len; i++)
+        e->windows[i] = g_array_new(FALSE, FALSE, sizeof(fx_window));
     e->pending = g_array_new(FALSE, FALSE, sizeof(cand));
     e->ready = g_array_new(FALSE, FALSE, sizeof(cand));
     if (!e->md || !e->mctx) {
@@ -144,6 +163,12 @@ fx_status fx_engine_new(fx_engine **out, const fx_ruleset *rules,
 void fx_engine_set_types(fx_engine *eng, unsigned type_mask)
 {
     eng->type_mask = type_mask;
+}
+
+void fx_engine_set_prefilter(fx_engine *eng, int on)
+{
+    eng->prefilter =
+        on && (eng->rs->literals_exact || eng->rs->literals_folded);
 }
 
 void fx_engine_set_day_first(fx_engine *eng, int day_first)
@@ -203,6 +228,12 @@ static void reset_document(fx_engine *e)
     e->held_start = UINT64_MAX;
     e->held_scanned = 0;
     e->final = false;
+    e->lit_exact = e->lit_folded = 0;
+    e->lit_pos = 0;
+    for (guint i = 0; e->windows && i < e->rs->rules->len; i++) {
+        g_array_set_size(e->windows[i], 0);
+        e->win_head[i] = 0;
+    }
     fx_document__begin(e->doc, &e->doc_date);
 }
 
@@ -225,6 +256,10 @@ void fx_engine_free(fx_engine *e)
     g_free(e->next);
     g_free(e->skip_line);
     g_free(e->stats);
+    for (guint i = 0; e->windows && i < e->rs->rules->len; i++)
+        g_array_free(e->windows[i], TRUE);
+    g_free(e->windows);
+    g_free(e->win_head);
     g_free(e->buf);
     g_free(e->source);
     g_free(e);
@@ -292,13 +327,224 @@ static void scan_rule(fx_engine *e, guint i, bool final)
     e->stats[i].seconds += (double)(g_get_monotonic_time() - t0) / 1e6;
 }
 
+/* What one pcre2_match() result means for the scan of rule `r`. */
+typedef enum { STEP_ON, STEP_WAIT, STEP_DONE } step;
+
+/*
+ * Act on the result `rc` of trying rule `r` from `*off`: record a match,
+ * wait for more text after a partial one, or skip past an error.  `*off`
+ * becomes where the next try starts.
+ */
+static step take_result(fx_engine *e, guint i, int rc, size_t *off)
+{
+    const fx_rule *r = g_ptr_array_index(e->rs->rules, i);
+    PCRE2_SIZE *ov = pcre2_get_ovector_pointer(e->md);
+    if (rc >= 0) {
+        if (ov[1] <= ov[0] || ov[0] < *off) {
+            /* Empty (or \K-reversed) matches make no row. */
+            *off = next_char(e, MAX(*off, (size_t)MIN(ov[0], ov[1])));
+            return STEP_ON;
+        }
+        add_candidate(e, r, ov);
+        *off = ov[1];
+        return STEP_ON;
+    }
+    if (rc == PCRE2_ERROR_PARTIAL) {
+        if (e->scan_len - ov[0] <= FX_MAX_MATCH) {
+            *off = ov[0]; /* wait here for more text */
+            return STEP_WAIT;
+        }
+        warn_at(e, e->base + ov[0],
+                "rule '%s' (%s): a match starting here would be longer "
+                "than %u bytes; skipped", r->id, r->source_ref,
+                FX_MAX_MATCH);
+        *off = next_char(e, ov[0]);
+        return STEP_ON;
+    }
+    if (rc == PCRE2_ERROR_NOMATCH)
+        return STEP_DONE;
+    PCRE2_UCHAR msg[160];
+    pcre2_get_error_message(rc, msg, sizeof msg);
+    /* Skip to the next line: the attempt cannot be repeated. */
+    const char *nl = memchr(e->buf + *off, '\n', e->scan_len - *off);
+    warn_at(e, e->base + *off,
+            "rule '%s' (%s) gave up (%s); skipped to the next line", r->id,
+            r->source_ref, (const char *)msg);
+    if (!nl) {
+        e->skip_line[i] = true;
+        *off = e->scan_len;
+        return STEP_WAIT;
+    }
+    *off = (size_t)(nl - e->buf) + 1;
+    return STEP_ON;
+}
+
+/* ---- the prefilter ---- */
+
+/*
+ * Earliest start of a match whose trigger begins at `q` (relative to the
+ * window): walk back over bytes in `free` and at most `dmax` others, but
+ * not below `floor`, where starts are covered already (the rule's last
+ * window) or cannot matter (the window's first byte).
+ */
+static size_t walk_back(const fx_engine *e, size_t q, size_t floor,
+                        guint32 dmax, const fx_byteset *free)
+{
+    size_t i = q;
+    guint32 budget = dmax;
+    while (i > floor) {
+        unsigned char c = (unsigned char)e->buf[i - 1];
+        if (!fx_byteset__has(free, c)) {
+            if (budget == 0)
+                break;
+            budget--;
+        }
+        i--;
+        if (q - i > FX_MAX_MATCH)
+            return floor;
+    }
+    /* PCRE2 tries whole characters only. */
+    while (i > floor && ((unsigned char)e->buf[i] & 0xC0) == 0x80)
+        i--;
+    return i;
+}
+
+/* Add starts [lo, hi] to a rule's windows, keeping them sorted and
+ * disjoint.  Triggers arrive nearly in order (two scanners take turns
+ * over small blocks), so the place is found from the end. */
+static void add_window(fx_engine *e, guint rule, uint64_t lo, uint64_t hi)
+{
+    GArray *w = e->windows[rule];
+    guint head = e->win_head[rule];
+    guint at = w->len; /* insert before `at` */
+    while (at > head && g_array_index(w, fx_window, at - 1).lo > lo)
+        at--;
+    fx_window win = {lo, hi};
+    g_array_insert_val(w, at, win);
+    /* Merge with the one before, then absorb the ones after. */
+    if (at > head) {
+        fx_window *prev = &g_array_index(w, fx_window, at - 1);
+        if (prev->hi + 1 >= lo) {
+            prev->hi = MAX(prev->hi, hi);
+            g_array_remove_index(w, at);
+            at--;
+        }
+    }
+    fx_window *cur = &g_array_index(w, fx_window, at);
+    while (at + 1 < w->len &&
+           g_array_index(w, fx_window, at + 1).lo <= cur->hi + 1) {
+        cur->hi = MAX(cur->hi, g_array_index(w, fx_window, at + 1).hi);
+        g_array_remove_index(w, at + 1);
+        cur = &g_array_index(w, fx_window, at);
+    }
+}
+
+static void on_trigger(void *payload, const fx_trigger *t, uint64_t end)
+{
+    fx_engine *e = payload;
+    uint64_t q = end - t->len;
+    if (q < e->base + t->dmin)
+        return; /* the match would start before the text */
+    GArray *w = e->windows[t->rule];
+    size_t floor = 0;
+    if (w->len > e->win_head[t->rule]) {
+        uint64_t last = g_array_index(w, fx_window, w->len - 1).hi + 1;
+        if (last > e->base && last <= q)
+            floor = (size_t)(last - e->base);
+    }
+    size_t lo = walk_back(e, (size_t)(q - e->base), floor, t->dmax,
+                          &t->free);
+    uint64_t hi = q - t->dmin;
+    if (e->base + lo <= hi)
+        add_window(e, t->rule, e->base + lo, hi);
+}
+
+/* Find the triggers in the text that arrived since the last call. */
+static void find_triggers(fx_engine *e)
+{
+    uint64_t end = e->base + e->scan_len;
+    if (!e->prefilter || e->lit_pos >= end)
+        return;
+    /* Both scanners take turns over small blocks, so that triggers come
+     * nearly in order and windows are inserted near the end. */
+    while (e->lit_pos < end) {
+        size_t from = (size_t)(e->lit_pos - e->base);
+        size_t n = (size_t)MIN(end - e->lit_pos, FX_TRIGGER_BLOCK);
+        if (e->rs->literals_exact)
+            e->lit_exact =
+                fx_literals__scan(e->rs->literals_exact, e->lit_exact,
+                                  e->buf + from, n, e->lit_pos, on_trigger, e);
+        if (e->rs->literals_folded)
+            e->lit_folded = fx_literals__scan(
+                e->rs->literals_folded, e->lit_folded, e->buf + from, n,
+                e->lit_pos, on_trigger, e);
+        e->lit_pos += n;
+    }
+}
+
+/*
+ * Scan a rule that has triggers: try PCRE2 only at the starts its windows
+ * allow, each try bounded by the window's end (the offset limit).  Starts
+ * outside every window cannot begin a match (prefilter.c), so the rule
+ * finds the same matches as a scan of every start, provided it never
+ * skips past a start that a trigger not yet seen could still allow.
+ */
+static void scan_rule_triggered(fx_engine *e, guint i, bool final,
+                                size_t off, uint32_t opts)
+{
+    const fx_rule *r = g_ptr_array_index(e->rs->rules, i);
+    GArray *w = e->windows[i];
+    guint *head = &e->win_head[i];
+    /* Starts before `safe` that no window holds cannot begin a match; a
+     * trigger still to come (partly in the text, or not yet arrived)
+     * could open a window at `safe` or later. */
+    size_t safe = e->scan_len;
+    if (!final) {
+        size_t q = e->scan_len >= r->walk_len - 1
+                       ? e->scan_len - (r->walk_len - 1)
+                       : 0;
+        safe = walk_back(e, q, 0, r->walk_dmax, &r->walk_free);
+    }
+    for (;;) {
+        while (*head < w->len &&
+               g_array_index(w, fx_window, *head).hi < e->base + off)
+            (*head)++;
+        uint64_t lo = *head < w->len ? g_array_index(w, fx_window, *head).lo
+                                     : UINT64_MAX;
+        if (lo > e->base + MAX(off, safe)) {
+            /* Nothing known to try before `safe`: skip to it and wait. */
+            off = MAX(off, safe);
+            break;
+        }
+        const fx_window *win = &g_array_index(w, fx_window, *head);
+        size_t start = (size_t)(MAX(e->base + off, win->lo) - e->base);
+        pcre2_set_offset_limit(e->mctx, (PCRE2_SIZE)(win->hi - e->base));
+        int rc = pcre2_match(r->code, (PCRE2_SPTR)e->buf, e->scan_len,
+                             start, opts, e->md, e->mctx);
+        size_t at = start;
+        step st = take_result(e, i, rc, &at);
+        if (st == STEP_WAIT) {
+            off = at;
+            break;
+        }
+        off = st == STEP_DONE ? MAX(off, (size_t)(win->hi - e->base) + 1)
+                              : at;
+    }
+    pcre2_set_offset_limit(e->mctx, PCRE2_UNSET);
+    /* Drop used windows now and then, not on every call. */
+    if (*head > 64 && *head * 2 > w->len) {
+        g_array_remove_range(w, 0, *head);
+        *head = 0;
+    }
+    e->next[i] = e->base + off;
+}
+
 static void scan_rule_timed(fx_engine *e, guint i, bool final)
 {
     const fx_rule *r = g_ptr_array_index(e->rs->rules, i);
     size_t off = (size_t)(e->next[i] - e->base);
     uint32_t opts = (final ? 0 : PCRE2_PARTIAL_HARD) |
                     (e->base > 0 ? PCRE2_NOTBOL : 0);
-    PCRE2_SIZE *ov = pcre2_get_ovector_pointer(e->md);
     if (e->skip_line[i]) {
         /* The line may end in a later chunk: keep skipping until it does,
          * so that the outcome does not depend on the chunking. */
@@ -310,44 +556,18 @@ static void scan_rule_timed(fx_engine *e, guint i, bool final)
         off = (size_t)(nl - e->buf) + 1;
         e->skip_line[i] = false;
     }
+    if (e->prefilter && r->triggered) {
+        scan_rule_triggered(e, i, final, off, opts);
+        return;
+    }
     while (off < e->scan_len) {
         int rc = pcre2_match(r->code, (PCRE2_SPTR)e->buf, e->scan_len, off,
                              opts, e->md, e->mctx);
-        if (rc >= 0) {
-            if (ov[1] <= ov[0] || ov[0] < off) {
-                /* Empty (or \K-reversed) matches make no row. */
-                off = next_char(e, MAX(off, (size_t)MIN(ov[0], ov[1])));
-                continue;
-            }
-            add_candidate(e, r, ov);
-            off = ov[1];
-        } else if (rc == PCRE2_ERROR_PARTIAL) {
-            if (e->scan_len - ov[0] <= FX_MAX_MATCH) {
-                off = ov[0]; /* wait here for more text */
-                break;
-            }
-            warn_at(e, e->base + ov[0],
-                    "rule '%s' (%s): a match starting here would be longer "
-                    "than %u bytes; skipped", r->id, r->source_ref,
-                    FX_MAX_MATCH);
-            off = next_char(e, ov[0]);
-        } else if (rc == PCRE2_ERROR_NOMATCH) {
+        step st = take_result(e, i, rc, &off);
+        if (st == STEP_DONE)
             off = e->scan_len;
-        } else {
-            PCRE2_UCHAR msg[160];
-            pcre2_get_error_message(rc, msg, sizeof msg);
-            /* Skip to the next line: the attempt cannot be repeated. */
-            const char *nl = memchr(e->buf + off, '\n', e->scan_len - off);
-            warn_at(e, e->base + off,
-                    "rule '%s' (%s) gave up (%s); skipped to the next line",
-                    r->id, r->source_ref, (const char *)msg);
-            if (!nl) {
-                e->skip_line[i] = true;
-                off = e->scan_len;
-                break;
-            }
-            off = (size_t)(nl - e->buf) + 1;
-        }
+        if (st != STEP_ON)
+            break;
     }
     e->next[i] = e->base + off;
 }
@@ -661,6 +881,7 @@ static void process(fx_engine *e, bool final)
     guint nrules = e->rs->rules->len;
     e->final = final;
     e->scan_len = final ? e->len : complete_len(e->buf, e->len);
+    find_triggers(e);
     uint64_t w = UINT64_MAX;
     for (guint i = 0; i < nrules; i++) {
         scan_rule(e, i, final);

@@ -132,6 +132,68 @@ bool fx_gazetteer__is_small_word(const char *w, gsize len);
 const fx_gaz_entry *fx_gazetteer__lookup(const fx_gazetteer *gaz,
                                          const char *text, gsize len);
 
+/* ---- Prefilter: literals every match needs ----------------------------- */
+
+/* A set of bytes, one bit each. */
+typedef struct {
+    guint32 w[8];
+} fx_byteset;
+
+static inline bool fx_byteset__has(const fx_byteset *s, unsigned char c)
+{
+    return (s->w[c >> 5] >> (c & 31)) & 1u;
+}
+
+/* Most characters of a trigger literal: a prefix of a needed literal is
+ * needed too.  A caseless one may hold up to 3 k or s, whose variants
+ * (U+212A, U+017F) take more bytes, hence the room. */
+#define FX_TRIGGER_CHARS 12
+#define FX_TRIGGER_MAX 24
+
+/*
+ * Every match of rule `rule` contains `lit` at some offset q (in any case
+ * of its ASCII letters when `caseless`, which are then stored in lower
+ * case), and the bytes between the match's start and q are at least
+ * `dmin` and hold at most `dmax` bytes that are not in `free`.  See
+ * prefilter.c.
+ */
+typedef struct {
+    char lit[FX_TRIGGER_MAX];
+    guint len;
+    bool caseless;
+    guint rule;
+    guint32 dmin, dmax;
+    fx_byteset free;
+} fx_trigger;
+
+/* The triggers of a pattern (GArray of fx_trigger, `rule` unset), or NULL
+ * when its matches need no literal the analysis can name. */
+GArray *fx_prefilter__analyse(const char *pattern, size_t len);
+
+/*
+ * A multi-literal scanner (Aho-Corasick, as one table of transitions over
+ * classes of case-folded bytes) that finds every trigger in a text.
+ */
+typedef struct fx_literals fx_literals;
+
+/* Build it from the triggers of an array of fx_trigger (copied) whose
+ * `caseless` is as given; NULL when there are none. */
+fx_literals *fx_literals__new(const GArray *triggers, bool caseless);
+void fx_literals__free(fx_literals *lx);
+
+/* Called for each trigger found; `end` is the offset just past it. */
+typedef void (*fx_literal_hit_fn)(void *payload, const fx_trigger *t,
+                                  uint64_t end);
+
+/*
+ * Scan `len` bytes that sit at offset `pos` of the text, from scanner
+ * state `state` (0 at the start of a text).
+ * @return the state to resume from with the next bytes.
+ */
+guint32 fx_literals__scan(const fx_literals *lx, guint32 state,
+                          const char *buf, size_t len, uint64_t pos,
+                          fx_literal_hit_fn fn, void *payload);
+
 /* ---- Rules and rulesets ------------------------------------------------- */
 
 typedef struct {
@@ -157,6 +219,13 @@ typedef struct {
     unsigned index;       /* load order, the last tie-break in overlaps */
     char *source_ref;     /* "file:line", the rule_source column */
     size_t lookbehind;    /* longest lookbehind, in bytes */
+    /* Prefilter (prefilter.c): when `triggered`, every match contains one
+     * of the rule's triggers; `walk_dmax` and `walk_free` are the loosest
+     * of their bounds and `walk_len` their longest literal. */
+    bool triggered;
+    guint32 walk_dmax;
+    fx_byteset walk_free;
+    guint walk_len;
 } fx_rule;
 
 struct fx_ruleset {
@@ -165,6 +234,8 @@ struct fx_ruleset {
     GStringChunk *strings;  /* interned file names and gazetteer text */
     size_t examples;
     size_t lookbehind;      /* longest lookbehind of any rule, in bytes */
+    /* Every rule's triggers, matched exactly and folded; NULL if none. */
+    fx_literals *literals_exact, *literals_folded;
 };
 
 /* Free an fx_rule (a GDestroyNotify for fx_ruleset.rules). */

@@ -99,6 +99,8 @@ void fx_ruleset_free(fx_ruleset *rs)
     g_ptr_array_free(rs->rules, TRUE);
     g_ptr_array_free(rs->gazetteers, TRUE);
     g_string_chunk_free(rs->strings);
+    fx_literals__free(rs->literals_exact);
+    fx_literals__free(rs->literals_folded);
     g_free(rs);
 }
 

@@ -1,0 +1,181 @@
+/*
+ * literals.c: find every trigger literal in one pass over the text.
+ *
+ * An Aho-Corasick automaton turned into a full table of transitions, so
+ * that each byte costs one load.  Bytes are first mapped to classes: all
+ * bytes that occur in no literal share class 0, and in the scanner of
+ * caseless triggers the two cases of an ASCII letter share one class.
+ * (Exact and caseless triggers get a scanner each: folding the exact
+ * ones too would make "US" fire on every "us".)  With the literals
+ * "%" and "percent":
+ *
+ *     classes:  '%' -> 1, 'p' 'P' -> 2, 'e' 'E' -> 3, ...  others -> 0
+ *     row of a state = one entry per class, the next state's row offset
+ *
+ * A row offset is a multiple of the (power of two) row width, which leaves
+ * its lowest bit free: it is set on the states where some literal ends, so
+ * the inner loop tests one bit and calls back only on a hit.
+ */
+#include "internal.h"
+
+struct fx_literals {
+    guint32 *delta;      /* nstates rows of `width` entries */
+    guint width;         /* power of two, >= classes */
+    unsigned char cls[256];
+    guint32 *out_start;  /* per state: its outputs are */
+    guint32 *out;        /* out[out_start[s] .. out_start[s + 1]) */
+    GArray *triggers;    /* of fx_trigger */
+};
+
+void fx_literals__free(fx_literals *lx)
+{
+    if (!lx)
+        return;
+    g_free(lx->delta);
+    g_free(lx->out_start);
+    g_free(lx->out);
+    if (lx->triggers)
+        g_array_free(lx->triggers, TRUE);
+    g_free(lx);
+}
+
+fx_literals *fx_literals__new(const GArray *all, bool caseless)
+{
+    GArray *triggers = g_array_new(FALSE, FALSE, sizeof(fx_trigger));
+    for (guint i = 0; all && i < all->len; i++)
+        if (g_array_index(all, fx_trigger, i).caseless == caseless)
+            g_array_append_val(triggers, g_array_index(all, fx_trigger, i));
+    if (triggers->len == 0) {
+        g_array_free(triggers, TRUE);
+        return NULL;
+    }
+    fx_literals *lx = g_new0(fx_literals, 1);
+    lx->triggers = triggers;
+    /* Byte classes. */
+    guint ncls = 1;
+    for (guint i = 0; i < triggers->len; i++) {
+        const fx_trigger *t = &g_array_index(triggers, fx_trigger, i);
+        for (guint k = 0; k < t->len; k++) {
+            unsigned char c = (unsigned char)t->lit[k];
+            if (!lx->cls[c]) {
+                lx->cls[c] = (unsigned char)ncls;
+                if (caseless && g_ascii_islower(c))
+                    lx->cls[(unsigned char)g_ascii_toupper(c)] = (unsigned char)ncls;
+                ncls++;
+            }
+        }
+    }
+    lx->width = 2;
+    while (lx->width < ncls)
+        lx->width *= 2;
+    /* The trie, with UINT32_MAX for a missing edge. */
+    GArray *rows = g_array_new(FALSE, FALSE, sizeof(guint32));
+    GPtrArray *own = g_ptr_array_new(); /* per state: GArray of guint32 */
+    guint nstates = 1;
+    g_array_set_size(rows, lx->width);
+    memset(rows->data, 0xFF, lx->width * sizeof(guint32));
+    g_ptr_array_add(own, NULL);
+    for (guint i = 0; i < triggers->len; i++) {
+        const fx_trigger *t = &g_array_index(triggers, fx_trigger, i);
+        guint s = 0;
+        for (guint k = 0; k < t->len; k++) {
+            guint c = lx->cls[(unsigned char)t->lit[k]];
+            guint32 *row = &g_array_index(rows, guint32, s * lx->width);
+            if (row[c] == UINT32_MAX) {
+                row[c] = nstates++;
+                g_array_set_size(rows, nstates * lx->width);
+                memset(&g_array_index(rows, guint32,
+                                      (nstates - 1) * lx->width),
+                       0xFF, lx->width * sizeof(guint32));
+                g_ptr_array_add(own, NULL);
+                row = &g_array_index(rows, guint32, s * lx->width);
+            }
+            s = row[c];
+        }
+        if (!own->pdata[s])
+            own->pdata[s] = g_array_new(FALSE, FALSE, sizeof(guint32));
+        guint32 idx = i;
+        g_array_append_val((GArray *)own->pdata[s], idx);
+    }
+    /* Breadth first: failure links, full transitions, merged outputs. */
+    guint32 *fail = g_new0(guint32, nstates);
+    guint32 *queue = g_new(guint32, nstates);
+    guint qh = 0, qt = 0;
+    guint32 *d = (guint32 *)(void *)rows->data;
+    for (guint c = 0; c < lx->width; c++) {
+        if (d[c] == UINT32_MAX) {
+            d[c] = 0;
+        } else {
+            fail[d[c]] = 0;
+            queue[qt++] = d[c];
+        }
+    }
+    GArray **outs = g_new0(GArray *, nstates);
+    outs[0] = g_array_new(FALSE, FALSE, sizeof(guint32));
+    while (qh < qt) {
+        guint32 s = queue[qh++];
+        GArray *o = g_array_new(FALSE, FALSE, sizeof(guint32));
+        if (own->pdata[s])
+            g_array_append_vals(o, ((GArray *)own->pdata[s])->data,
+                                ((GArray *)own->pdata[s])->len);
+        g_array_append_vals(o, outs[fail[s]]->data, outs[fail[s]]->len);
+        outs[s] = o;
+        for (guint c = 0; c < lx->width; c++) {
+            guint32 *t = &d[s * lx->width + c];
+            if (*t == UINT32_MAX) {
+                *t = d[fail[s] * lx->width + c];
+            } else {
+                fail[*t] = d[fail[s] * lx->width + c];
+                queue[qt++] = *t;
+            }
+        }
+    }
+    /* Flatten: entries become row offsets, with bit 0 for "has output". */
+    lx->out_start = g_new(guint32, nstates + 1);
+    guint total = 0;
+    for (guint s = 0; s < nstates; s++) {
+        lx->out_start[s] = total;
+        total += outs[s]->len;
+    }
+    lx->out_start[nstates] = total;
+    lx->out = g_new(guint32, MAX(total, 1));
+    for (guint s = 0; s < nstates; s++)
+        memcpy(lx->out + lx->out_start[s], outs[s]->data,
+               outs[s]->len * sizeof(guint32));
+    for (guint i = 0; i < nstates * lx->width; i++) {
+        guint32 t = d[i];
+        d[i] = t * lx->width | (outs[t]->len ? 1u : 0u);
+    }
+    lx->delta = (guint32 *)(void *)g_array_free(rows, FALSE);
+    for (guint s = 0; s < nstates; s++) {
+        g_array_free(outs[s], TRUE);
+        if (own->pdata[s])
+            g_array_free(own->pdata[s], TRUE);
+    }
+    g_free(outs);
+    g_ptr_array_free(own, TRUE);
+    g_free(fail);
+    g_free(queue);
+    return lx;
+}
+
+guint32 fx_literals__scan(const fx_literals *lx, guint32 state,
+                          const char *buf, size_t len, uint64_t pos,
+                          fx_literal_hit_fn fn, void *payload)
+{
+    const guint32 *delta = lx->delta;
+    const unsigned char *cls = lx->cls;
+    const unsigned char *p = (const unsigned char *)buf;
+    guint32 v = state;
+    for (size_t i = 0; i < len; i++) {
+        v = delta[(v & ~1u) + cls[p[i]]];
+        if (G_UNLIKELY(v & 1u)) {
+            guint32 s = v / lx->width;
+            for (guint32 k = lx->out_start[s]; k < lx->out_start[s + 1]; k++)
+                fn(payload,
+                   &g_array_index(lx->triggers, fx_trigger, lx->out[k]),
+                   pos + i + 1);
+        }
+    }
+    return v;
+}

@@ -1,0 +1,943 @@
+/*
+ * prefilter.c: the literals a rule's matches cannot do without.
+ *
+ * Running every rule's PCRE2 pattern over every byte is what made figex
+ * slow: most start positions fail after a costly try.  So each pattern is
+ * read once, at load time, to find a set of literals such that every
+ * match contains one of them, and how far before that literal the match
+ * may start.  For
+ *
+ *     (?:(?<qualifier>about|over){{SP}})?\d+(?:[ ]?%|{{SP}}percent)
+ *
+ * the optional qualifier is no help, `\d+` gives the ten digits, and the
+ * last group gives "%" or "percent"; the analysis keeps the cheapest
+ * choice, the last group ("%" is rarer in prose than any digit).  A match
+ * holding "%" at offset q starts at some s < q, and the bytes [s, q) are
+ * the qualifier, spaces and the digits: at most 6 + 2 bytes outside the
+ * bytes that repeat without bound (digits, space, tab, line feed).  Such a
+ * trigger is
+ *
+ *     literal "%", dmin 1, dmax 8, free {0-9, ' ', '\t', '\r', '\n'}
+ *
+ * and the engine (engine.c) walks back from q over free bytes and at most
+ * dmax others to find the earliest start, then runs PCRE2 only there.
+ * Every step errs on the side of more: a construct the analysis does not
+ * know (a back reference, a recursion) leaves the rule without triggers,
+ * and it is scanned everywhere as before.  Output is the same either way;
+ * tests/test_prefilter.c and the golden runs with FIGEX_PREFILTER=off
+ * check that.
+ *
+ * Caseless literals are matched folded to ASCII lower case.  In UTF mode
+ * PCRE2 also folds 'k' with U+212A KELVIN SIGN and 's' with U+017F LONG
+ * S, so a caseless trigger is cut to the longest stretch without k, s or
+ * non-ASCII letters.
+ */
+#include "internal.h"
+
+#include <math.h>
+
+/* Repetition bounds above this count as unbounded. */
+#define BIG 4096
+
+typedef struct {
+    size_t min;           /* fewest bytes a match of the node takes */
+    size_t fixed;         /* most bytes outside `free` */
+    fx_byteset free;      /* bytes that may repeat without bound */
+    fx_byteset bytes;     /* every byte a match may contain */
+    GArray *trig;         /* of fx_trigger, relative to the node's start */
+    double cost;          /* expected hits per byte of text, or INFINITY */
+} node;
+
+typedef struct {
+    const char *p, *end;
+    bool caseless;
+    bool failed;
+} parser;
+
+static void set_add(fx_byteset *s, unsigned char c)
+{
+    s->w[c >> 5] |= 1u << (c & 31);
+}
+
+static void set_union(fx_byteset *s, const fx_byteset *o)
+{
+    for (int i = 0; i < 8; i++)
+        s->w[i] |= o->w[i];
+}
+
+static void set_range(fx_byteset *s, unsigned lo, unsigned hi)
+{
+    for (unsigned c = lo; c <= hi; c++)
+        set_add(s, (unsigned char)c);
+}
+
+static void node_init(node *n)
+{
+    memset(n, 0, sizeof *n);
+    n->cost = INFINITY;
+}
+
+static void node_clear(node *n)
+{
+    if (n->trig)
+        g_array_free(n->trig, TRUE);
+    n->trig = NULL;
+    n->cost = INFINITY;
+}
+
+static size_t add_sat(size_t a, size_t b)
+{
+    return a > SIZE_MAX - b ? SIZE_MAX : a + b;
+}
+
+/* Rough share of bytes of English prose that are `c` (folded). */
+static double byte_freq(unsigned char c)
+{
+    if (c >= 'a' && c <= 'z')
+        return strchr("etaoinshr", c) ? 0.07 : 0.02;
+    if (c == ' ' || c == '\n')
+        return 0.17;
+    if (c >= '0' && c <= '9')
+        return 0.0008;
+    if (c == ',')
+        return 0.01;
+    if (c == '.')
+        return 0.006;
+    return 0.002;
+}
+
+/* Rough share of the text's bytes where literal `s` starts.  Each byte
+ * after the first divides by 4 (English letters are far from random),
+ * then by 2 after the fourth. */
+static double lit_cost(const char *s, size_t len, bool caseless)
+{
+    unsigned char c = (unsigned char)s[0];
+    double f = !caseless && g_ascii_isupper(c)
+                   ? 0.004
+                   : byte_freq((unsigned char)g_ascii_tolower(c));
+    for (size_t i = 1; i < len; i++)
+        f *= i < 4 ? 0.25 : 0.5;
+    return f;
+}
+
+static void push_variant(GArray *a, const char *s, size_t len, bool caseless,
+                         guint32 dmin, guint32 dmax)
+{
+    fx_trigger t = {0};
+    t.len = (guint)len;
+    t.caseless = caseless;
+    for (guint i = 0; i < t.len; i++)
+        t.lit[i] = caseless ? g_ascii_tolower(s[i]) : s[i];
+    t.dmin = dmin;
+    t.dmax = dmax;
+    g_array_append_val(a, t);
+}
+
+/* Append the triggers for literal `s` (its first FX_TRIGGER_CHARS
+ * characters) to `n`.  Caseless, each k or s also stands for U+212A or
+ * U+017F, so the literal goes in once per spelling; it is cut before a
+ * fourth k or s, or a non-ASCII character. */
+static void add_literal(node *n, const char *s, size_t len, bool caseless,
+                        guint32 dmin, guint32 dmax)
+{
+    size_t use = 0, ks = 0;
+    while (use < len && use < FX_TRIGGER_CHARS) {
+        unsigned char c = (unsigned char)s[use];
+        if (caseless && (c & 0x80))
+            break;
+        if (caseless && strchr("kKsS", c) && ++ks > 3)
+            break;
+        if (!caseless && (c & 0x80)) {
+            /* keep whole characters */
+            size_t l = (size_t)(g_utf8_next_char(s + use) - (s + use));
+            if (use + l > len || use + l > FX_TRIGGER_MAX)
+                break;
+            use += l;
+            continue;
+        }
+        use++;
+    }
+    if (use == 0) {
+        node_clear(n);
+        return;
+    }
+    if (!n->trig) {
+        n->trig = g_array_new(FALSE, FALSE, sizeof(fx_trigger));
+        n->cost = 0;
+    }
+    n->cost += lit_cost(s, use, caseless);
+    guint variants = caseless ? 1u << ks : 1u;
+    for (guint v = 0; v < variants; v++) {
+        char b[FX_TRIGGER_MAX];
+        size_t bl = 0;
+        guint which = 0;
+        for (size_t i = 0; i < use; i++) {
+            char c = s[i];
+            if (caseless && strchr("kKsS", c) && (v >> which++ & 1u)) {
+                const char *alt = g_ascii_tolower(c) == 'k' ? "\xe2\x84\xaa"
+                                                            : "\xc5\xbf";
+                memcpy(b + bl, alt, strlen(alt));
+                bl += strlen(alt);
+            } else {
+                b[bl++] = c;
+            }
+        }
+        push_variant(n->trig, b, bl, caseless, dmin, dmax);
+    }
+}
+
+/* Encode code point `c` as UTF-8 into `out`; returns the length. */
+static size_t utf8(guint32 c, char *out)
+{
+    return (size_t)g_unichar_to_utf8((gunichar)c, out);
+}
+
+/* A literal character (code point `c`) as a node. */
+static void literal_node(node *n, guint32 c, bool caseless)
+{
+    char b[8];
+    size_t len = utf8(c, b);
+    n->min = n->fixed = len;
+    for (size_t i = 0; i < len; i++)
+        set_add(&n->bytes, (unsigned char)b[i]);
+    bool folds = caseless && g_ascii_isalpha((int)c);
+    if (folds) {
+        set_add(&n->bytes, (unsigned char)g_ascii_tolower((int)c));
+        set_add(&n->bytes, (unsigned char)g_ascii_toupper((int)c));
+    }
+    if (caseless && (c == 'k' || c == 'K' || c == 's' || c == 'S' ||
+                     c > 127)) {
+        /* KELVIN SIGN, LONG S and other non-ASCII case partners. */
+        set_range(&n->bytes, 0x80, 0xFF);
+        n->min = 1; /* U+017F matches a one-byte 's' */
+        n->fixed = 4;
+    }
+    add_literal(n, b, len, caseless, 0, 0);
+}
+
+/* A subroutine call or back reference: any string at all. */
+static void opaque_node(node *n)
+{
+    node_init(n);
+    set_range(&n->free, 0, 0xFF);
+    set_range(&n->bytes, 0, 0xFF);
+}
+
+/* ---- parsing ---- */
+
+static void parse_alt(parser *ps, node *out);
+
+static bool eat(parser *ps, const char *s)
+{
+    size_t n = strlen(s);
+    if ((size_t)(ps->end - ps->p) >= n && memcmp(ps->p, s, n) == 0) {
+        ps->p += n;
+        return true;
+    }
+    return false;
+}
+
+static guint32 hex(parser *ps, int max_digits)
+{
+    guint32 v = 0;
+    int n = 0;
+    while (ps->p < ps->end && n < max_digits && g_ascii_isxdigit(*ps->p)) {
+        v = v * 16 + (guint32)g_ascii_xdigit_value(*ps->p++);
+        n++;
+    }
+    return v;
+}
+
+/* One UTF-8 character of the pattern itself. */
+static guint32 pattern_char(parser *ps)
+{
+    gunichar c = g_utf8_get_char_validated(ps->p, ps->end - ps->p);
+    if (c == (gunichar)-1 || c == (gunichar)-2) {
+        ps->failed = true;
+        ps->p++;
+        return 0;
+    }
+    ps->p = g_utf8_next_char(ps->p);
+    return c;
+}
+
+/* A character class escape or \p: its bytes and longest encoding. */
+typedef struct {
+    fx_byteset bytes;
+    size_t maxlen;
+} cls_info;
+
+static bool class_escape(parser *ps, char e, bool caseless, cls_info *ci)
+{
+    memset(ci, 0, sizeof *ci);
+    ci->maxlen = 1;
+    switch (e) {
+    case 'd':
+        set_range(&ci->bytes, '0', '9');
+        return true;
+    case 'w':
+        set_range(&ci->bytes, '0', '9');
+        set_range(&ci->bytes, 'A', 'Z');
+        set_range(&ci->bytes, 'a', 'z');
+        set_add(&ci->bytes, '_');
+        return true;
+    case 's':
+        set_range(&ci->bytes, '\t', '\r');
+        set_add(&ci->bytes, ' ');
+        set_range(&ci->bytes, 0x80, 0xFF);
+        ci->maxlen = 2;
+        return true;
+    case 'h':
+        set_add(&ci->bytes, '\t');
+        set_add(&ci->bytes, ' ');
+        set_range(&ci->bytes, 0x80, 0xFF);
+        ci->maxlen = 3;
+        return true;
+    case 'v':
+        set_range(&ci->bytes, '\n', '\r');
+        set_range(&ci->bytes, 0x80, 0xFF);
+        ci->maxlen = 3;
+        return true;
+    case 'p':
+    case 'P': {
+        char name[32] = "";
+        if (eat(ps, "{")) {
+            const char *close = memchr(ps->p, '}', ps->end - ps->p);
+            if (!close || close - ps->p >= (ptrdiff_t)sizeof name) {
+                ps->failed = true;
+                return false;
+            }
+            memcpy(name, ps->p, close - ps->p);
+            name[close - ps->p] = '\0';
+            ps->p = close + 1;
+        } else if (ps->p < ps->end) {
+            name[0] = *ps->p++;
+            name[1] = '\0';
+        }
+        ci->maxlen = 4;
+        set_range(&ci->bytes, 0x80, 0xFF);
+        bool lu = strcmp(name, "Lu") == 0, ll = strcmp(name, "Ll") == 0;
+        if (e == 'p' && (strcmp(name, "L") == 0 || lu || ll)) {
+            if (lu || caseless)
+                set_range(&ci->bytes, 'A', 'Z');
+            if (ll || caseless || !lu)
+                set_range(&ci->bytes, 'a', 'z');
+            if (!lu && !ll)
+                set_range(&ci->bytes, 'A', 'Z');
+        } else if (!(e == 'p' && strcmp(name, "M") == 0)) {
+            set_range(&ci->bytes, 0, 0xFF);
+        }
+        return true;
+    }
+    case 'D':
+    case 'W':
+    case 'S':
+    case 'H':
+    case 'V':
+    case 'N':
+        set_range(&ci->bytes, 0, 0xFF);
+        ci->maxlen = 4;
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* A single-character escape (\n, \x{..}, \.); false if not one. */
+static bool char_escape(parser *ps, char e, guint32 *c)
+{
+    switch (e) {
+    case 'n': *c = '\n'; return true;
+    case 't': *c = '\t'; return true;
+    case 'r': *c = '\r'; return true;
+    case 'f': *c = '\f'; return true;
+    case 'e': *c = 0x1B; return true;
+    case 'a': *c = 0x07; return true;
+    case 'x':
+        if (eat(ps, "{")) {
+            *c = hex(ps, 8);
+            if (!eat(ps, "}"))
+                ps->failed = true;
+        } else {
+            *c = hex(ps, 2);
+        }
+        return true;
+    case '0': {
+        guint32 v = 0;
+        for (int i = 0; i < 2 && ps->p < ps->end && *ps->p >= '0' &&
+                        *ps->p <= '7'; i++)
+            v = v * 8 + (guint32)(*ps->p++ - '0');
+        *c = v;
+        return true;
+    }
+    default:
+        if (!g_ascii_isalnum(e)) {
+            *c = (guint32)(unsigned char)e;
+            return true;
+        }
+        return false;
+    }
+}
+
+/* Add code point `c` to a class being read (`list` holds its UTF-8). */
+static void class_add(fx_byteset *bytes, GString *list, size_t *maxlen,
+                      guint32 c, bool caseless)
+{
+    char b[8];
+    size_t len = utf8(c, b);
+    *maxlen = MAX(*maxlen, len);
+    for (size_t i = 0; i < len; i++)
+        set_add(bytes, (unsigned char)b[i]);
+    if (caseless && (c > 127 || c == 'k' || c == 'K' || c == 's' ||
+                     c == 'S')) {
+        set_range(bytes, 0x80, 0xFF);
+        *maxlen = 4;
+        g_string_truncate(list, 0);
+        g_string_append_c(list, '\x01'); /* poisoned: no triggers */
+        return;
+    }
+    if (list->len && list->str[0] == '\x01')
+        return;
+    g_string_append_len(list, b, (gssize)len);
+    g_string_append_c(list, '\0');
+    if (caseless && g_ascii_isalpha((int)c)) {
+        char o = g_ascii_isupper((int)c) ? g_ascii_tolower((int)c)
+                                          : g_ascii_toupper((int)c);
+        set_add(bytes, (unsigned char)o);
+    }
+}
+
+/* [...]: after the '['. */
+static void parse_class(parser *ps, node *n)
+{
+    bool negated = eat(ps, "^");
+    fx_byteset bytes = {0};
+    GString *list = g_string_new(NULL);
+    size_t maxlen = 1, members = 0;
+    bool first = true, large = false;
+    while (ps->p < ps->end && !ps->failed) {
+        if (*ps->p == ']' && !first) {
+            ps->p++;
+            break;
+        }
+        first = false;
+        if (eat(ps, "[:")) {
+            const char *close = strstr(ps->p, ":]");
+            if (!close || close >= ps->end) {
+                ps->failed = true;
+                break;
+            }
+            ps->p = close + 2;
+            set_range(&bytes, 0, 0xFF);
+            maxlen = 4;
+            large = true;
+            continue;
+        }
+        guint32 c;
+        if (*ps->p == '\\') {
+            ps->p++;
+            if (ps->p >= ps->end) {
+                ps->failed = true;
+                break;
+            }
+            char e = *ps->p++;
+            cls_info ci;
+            if (e == 'Q' || e == 'E') {
+                ps->failed = true; /* not worth reading here */
+                break;
+            }
+            if (e == 'b') {
+                c = 0x08;
+            } else if (class_escape(ps, e, ps->caseless, &ci)) {
+                set_union(&bytes, &ci.bytes);
+                maxlen = MAX(maxlen, ci.maxlen);
+                large = true;
+                continue;
+            } else if (!char_escape(ps, e, &c)) {
+                ps->failed = true;
+                break;
+            }
+        } else {
+            c = pattern_char(ps);
+        }
+        if (ps->p + 1 < ps->end && *ps->p == '-' && ps->p[1] != ']') {
+            ps->p++;
+            guint32 hi;
+            if (*ps->p == '\\') {
+                ps->p++;
+                char e = ps->p < ps->end ? *ps->p++ : 0;
+                if (!char_escape(ps, e, &hi)) {
+                    ps->failed = true;
+                    break;
+                }
+            } else {
+                hi = pattern_char(ps);
+            }
+            if (hi < c || hi - c > 64) {
+                /* A wide range: its bytes, no list. */
+                char lo_b[8], hi_b[8];
+                utf8(c, lo_b);
+                size_t hl = utf8(hi, hi_b);
+                if (hi < 128)
+                    set_range(&bytes, c, hi);
+                else
+                    set_range(&bytes, (unsigned char)lo_b[0] < 0x80
+                                          ? (unsigned char)lo_b[0]
+                                          : 0x80,
+                              0xFF);
+                if (ps->caseless) {
+                    set_range(&bytes, 'A', 'Z');
+                    set_range(&bytes, 'a', 'z');
+                    set_range(&bytes, 0x80, 0xFF);
+                }
+                maxlen = MAX(maxlen, hl);
+                if (ps->caseless)
+                    maxlen = 4;
+                large = true;
+            } else {
+                for (guint32 x = c; x <= hi; x++)
+                    class_add(&bytes, list, &maxlen, x, ps->caseless);
+                members += hi - c + 1;
+            }
+            continue;
+        }
+        class_add(&bytes, list, &maxlen, c, ps->caseless);
+        members++;
+    }
+    n->min = 1;
+    n->fixed = negated ? 4 : maxlen;
+    if (negated)
+        set_range(&bytes, 0, 0xFF);
+    n->bytes = bytes;
+    bool poisoned = list->len && list->str[0] == '\x01';
+    if (!negated && !large && !poisoned && members > 0 && members <= 16) {
+        for (const char *s = list->str; s < list->str + list->len;
+             s += strlen(s) + 1)
+            add_literal(n, s, strlen(s), false, 0, 0);
+    }
+    g_string_free(list, TRUE);
+}
+
+/* Skip a group's contents we do not analyse (a comment). */
+static void skip_to_close(parser *ps)
+{
+    while (ps->p < ps->end && *ps->p != ')')
+        ps->p++;
+    if (!eat(ps, ")"))
+        ps->failed = true;
+}
+
+/* Inline options "i", "-i", "im" ...: after "(?".  Returns true when the
+ * group was only a setting "(?i)"; false when it opens "(?i:". */
+static bool parse_options(parser *ps, bool *caseless, bool *is_group)
+{
+    bool on = true;
+    while (ps->p < ps->end) {
+        char c = *ps->p++;
+        if (c == ')') {
+            *is_group = false;
+            return true;
+        }
+        if (c == ':') {
+            *is_group = true;
+            return true;
+        }
+        if (c == '-')
+            on = false;
+        else if (c == 'i')
+            *caseless = on;
+        else if (c == 'x' || c == 'X')
+            return false; /* extended syntax: not read here */
+        else if (!strchr("msnJU^", c))
+            return false;
+    }
+    return false;
+}
+
+/* A zero-width node. */
+static void empty_node(node *n)
+{
+    node_init(n);
+}
+
+/* "(": after the '('. */
+static void parse_group(parser *ps, node *n)
+{
+    bool saved = ps->caseless;
+    bool lookaround = false, conditional = false;
+    if (eat(ps, "?:") || eat(ps, "?>") || eat(ps, "?|")) {
+    } else if (eat(ps, "?=") || eat(ps, "?!") || eat(ps, "?<=") ||
+               eat(ps, "?<!")) {
+        lookaround = true;
+    } else if (eat(ps, "?<") || eat(ps, "?P<") || eat(ps, "?'")) {
+        while (ps->p < ps->end && (g_ascii_isalnum(*ps->p) || *ps->p == '_'))
+            ps->p++;
+        if (!eat(ps, ">") && !eat(ps, "'"))
+            ps->failed = true;
+    } else if (eat(ps, "?#")) {
+        skip_to_close(ps);
+        empty_node(n);
+        return;
+    } else if (eat(ps, "?(")) {
+        /* (?(<name>)yes|no) and the like: either branch may run. */
+        conditional = true;
+        if (ps->p < ps->end && *ps->p == '?') {
+            ps->failed = true; /* an assertion as condition */
+        } else {
+            const char *close = memchr(ps->p, ')', ps->end - ps->p);
+            if (!close || eat(ps, "DEFINE") || eat(ps, "R"))
+                ps->failed = true;
+            else
+                ps->p = close + 1;
+        }
+    } else if (ps->p + 1 < ps->end && ps->p[0] == '?' &&
+               (strchr("-+0123456789&R", ps->p[1]) ||
+                (ps->p[1] == 'P' && ps->p + 2 < ps->end &&
+                 ps->p[2] == '>'))) {
+        /* (?-1), (?2), (?&name), (?R), (?P>name): a subroutine call.  But
+         * "(?-i)" is an option setting. */
+        const char *q = ps->p + 1;
+        if (*q == '-' || *q == '+')
+            q++;
+        if (q < ps->end && (g_ascii_isdigit(*q) || ps->p[1] == '&' ||
+                            ps->p[1] == 'R' || ps->p[1] == 'P')) {
+            skip_to_close(ps);
+            opaque_node(n);
+            return;
+        }
+        goto options;
+    } else if (ps->p < ps->end && *ps->p == '?') {
+    options:
+        ps->p++;
+        bool is_group = false;
+        bool ci = ps->caseless;
+        if (!parse_options(ps, &ci, &is_group)) {
+            ps->failed = true;
+            empty_node(n);
+            return;
+        }
+        if (!is_group) {
+            ps->caseless = ci; /* lasts to the end of the enclosing group */
+            empty_node(n);
+            return;
+        }
+        ps->caseless = ci;
+    } else if (ps->p < ps->end && *ps->p == '*') {
+        ps->failed = true; /* (*VERB) */
+    }
+    parse_alt(ps, n);
+    if (!eat(ps, ")"))
+        ps->failed = true;
+    ps->caseless = saved;
+    if (lookaround) {
+        node_clear(n);
+        empty_node(n);
+    }
+    if (conditional) {
+        /* A missing "no" branch matches the empty string. */
+        n->min = 0;
+        if (n->trig) {
+            node_clear(n);
+        }
+    }
+}
+
+/* One atom (no quantifier); `lit` gets its code point when it is a plain
+ * literal character. */
+static void parse_atom(parser *ps, node *n, bool *is_lit, guint32 *lit)
+{
+    node_init(n);
+    *is_lit = false;
+    char c = *ps->p;
+    if (c == '(') {
+        ps->p++;
+        parse_group(ps, n);
+        return;
+    }
+    if (c == '[') {
+        ps->p++;
+        parse_class(ps, n);
+        return;
+    }
+    if (c == '.') {
+        ps->p++;
+        n->min = 1;
+        n->fixed = 4;
+        set_range(&n->bytes, 0, 0xFF);
+        return;
+    }
+    if (c == '^' || c == '$') {
+        ps->p++;
+        return;
+    }
+    if (c == '\\') {
+        ps->p++;
+        if (ps->p >= ps->end) {
+            ps->failed = true;
+            return;
+        }
+        char e = *ps->p++;
+        if (strchr("bBAzZGK", e))
+            return; /* zero-width */
+        cls_info ci;
+        if (class_escape(ps, e, ps->caseless, &ci)) {
+            n->min = 1;
+            n->fixed = ci.maxlen;
+            n->bytes = ci.bytes;
+            for (char d = '0'; e == 'd' && d <= '9'; d++)
+                add_literal(n, &d, 1, false, 0, 0);
+            return;
+        }
+        if (e == 'R') {
+            n->min = 1;
+            n->fixed = 3;
+            set_range(&n->bytes, '\n', '\r');
+            set_range(&n->bytes, 0x80, 0xFF);
+            return;
+        }
+        if (e == 'g' || e == 'k' || (e >= '1' && e <= '9')) {
+            /* A back reference \1, \g{-1}, \k<name>: any string. */
+            if (ps->p < ps->end && strchr("{<'", *ps->p)) {
+                char close = *ps->p == '{' ? '}' : *ps->p == '<' ? '>' : '\'';
+                const char *c = memchr(ps->p, close, ps->end - ps->p);
+                ps->p = c ? c + 1 : ps->end;
+            } else {
+                while (ps->p < ps->end &&
+                       (g_ascii_isdigit(*ps->p) || *ps->p == '-'))
+                    ps->p++;
+            }
+            opaque_node(n);
+            return;
+        }
+        guint32 cp;
+        if (e == 'Q') {
+            ps->failed = true; /* \Q...\E: not used by the bundled rules */
+            return;
+        }
+        if (!char_escape(ps, e, &cp)) {
+            ps->failed = true; /* back reference, \X, \C ... */
+            return;
+        }
+        *is_lit = true;
+        *lit = cp;
+        return;
+    }
+    *is_lit = true;
+    *lit = pattern_char(ps);
+}
+
+/* A quantifier after an atom: false when there is none. */
+static bool parse_quant(parser *ps, size_t *lo, size_t *hi)
+{
+    if (ps->p >= ps->end)
+        return false;
+    char c = *ps->p;
+    if (c == '?' || c == '*' || c == '+') {
+        ps->p++;
+        *lo = c == '+' ? 1 : 0;
+        *hi = c == '?' ? 1 : SIZE_MAX;
+    } else if (c == '{') {
+        const char *q = ps->p + 1;
+        size_t a = 0, b;
+        if (q >= ps->end || !g_ascii_isdigit(*q))
+            return false;
+        for (; q < ps->end && g_ascii_isdigit(*q); q++)
+            a = MIN(a * 10 + (size_t)(*q - '0'), (size_t)BIG * 2);
+        b = a;
+        if (q < ps->end && *q == ',') {
+            q++;
+            if (q < ps->end && g_ascii_isdigit(*q)) {
+                b = 0;
+                for (; q < ps->end && g_ascii_isdigit(*q); q++)
+                    b = MIN(b * 10 + (size_t)(*q - '0'), (size_t)BIG * 2);
+            } else {
+                b = SIZE_MAX;
+            }
+        }
+        if (q >= ps->end || *q != '}')
+            return false;
+        ps->p = q + 1;
+        *lo = a;
+        *hi = b;
+    } else {
+        return false;
+    }
+    if (ps->p < ps->end && (*ps->p == '?' || *ps->p == '+'))
+        ps->p++; /* lazy or possessive: the same strings or fewer */
+    return true;
+}
+
+static void repeat(node *n, size_t lo, size_t hi)
+{
+    size_t min = n->min * lo; /* lo <= 2 * BIG and min is small */
+    bool unbounded = hi == SIZE_MAX || hi > BIG ||
+                     (n->fixed && hi > BIG / n->fixed);
+    if (unbounded) {
+        set_union(&n->free, &n->bytes);
+        n->fixed = 0;
+    } else {
+        n->fixed *= hi;
+    }
+    n->min = min;
+    if (lo == 0)
+        node_clear(n);
+}
+
+/* Shift triggers by a prefix: `pre` is what comes before them. */
+static void shift(GArray *trig, const node *pre)
+{
+    for (guint i = 0; i < trig->len; i++) {
+        fx_trigger *t = &g_array_index(trig, fx_trigger, i);
+        t->dmin = (guint32)MIN(add_sat(t->dmin, pre->min), G_MAXUINT32);
+        t->dmax = (guint32)MIN(add_sat(t->dmax, pre->fixed), G_MAXUINT32);
+        set_union(&t->free, &pre->free);
+    }
+}
+
+/* Append item `it` to sequence `seq`, keeping the cheaper triggers.  A
+ * trigger far into the match costs more: each hit then tries PCRE2 at
+ * more starts. */
+static void seq_append(node *seq, node *it)
+{
+    if (it->trig)
+        it->cost *= 1.0 + (double)MIN(seq->fixed, 4096) / 16.0;
+    if (it->trig && it->cost < seq->cost) {
+        shift(it->trig, seq);
+        node_clear(seq);
+        seq->trig = it->trig;
+        seq->cost = it->cost;
+        it->trig = NULL;
+    }
+    node_clear(it);
+    seq->min = add_sat(seq->min, it->min);
+    seq->fixed = add_sat(seq->fixed, it->fixed);
+    set_union(&seq->free, &it->free);
+    set_union(&seq->bytes, &it->bytes);
+}
+
+/* A run of literal characters as one item: the best stretch of it. */
+static void run_node(node *n, const GString *run, bool caseless)
+{
+    node_init(n);
+    n->min = n->fixed = run->len;
+    for (gsize i = 0; i < run->len; i++) {
+        unsigned char c = (unsigned char)run->str[i];
+        set_add(&n->bytes, c);
+        if (caseless && g_ascii_isalpha(c)) {
+            set_add(&n->bytes, (unsigned char)g_ascii_tolower(c));
+            set_add(&n->bytes, (unsigned char)g_ascii_toupper(c));
+        }
+        if (caseless && (c > 127 || strchr("kKsS", c))) {
+            set_range(&n->bytes, 0x80, 0xFF);
+        }
+    }
+    if (caseless) {
+        /* Each k, s or non-ASCII byte may stand for up to 3 bytes more,
+         * and a character of several bytes may match a single one. */
+        n->min = (size_t)g_utf8_strlen(run->str, (gssize)run->len);
+        for (gsize i = 0; i < run->len; i++)
+            if (strchr("kKsS", run->str[i]) || (run->str[i] & 0x80))
+                n->fixed += 3;
+    }
+    gsize best = 0, best_len = 0, i = 0;
+    while (i < run->len) {
+        gsize j = i;
+        while (j < run->len && !(caseless && (run->str[j] & 0x80)))
+            j++;
+        if (j - i > best_len) {
+            best = i;
+            best_len = j - i;
+        }
+        i = j + 1;
+    }
+    if (best_len == 0)
+        return;
+    /* The stretch's offset is exact only before any folded k or s. */
+    gsize off_fixed = best;
+    if (caseless)
+        for (gsize k = 0; k < best; k++)
+            if (strchr("kKsS", run->str[k]) || (run->str[k] & 0x80))
+                off_fixed += 3;
+    guint32 dmin = caseless ? (guint32)g_utf8_strlen(run->str, (gssize)best)
+                            : (guint32)best;
+    add_literal(n, run->str + best, best_len, caseless, dmin,
+                (guint32)off_fixed);
+}
+
+static void flush_run(node *seq, GString *run, bool caseless)
+{
+    if (!run->len)
+        return;
+    node it;
+    run_node(&it, run, caseless);
+    seq_append(seq, &it);
+    g_string_truncate(run, 0);
+}
+
+static void parse_seq(parser *ps, node *seq)
+{
+    node_init(seq);
+    seq->cost = INFINITY;
+    GString *run = g_string_new(NULL);
+    bool run_caseless = false;
+    while (ps->p < ps->end && !ps->failed && *ps->p != '|' &&
+           *ps->p != ')') {
+        bool ci_before = ps->caseless;
+        node it;
+        bool is_lit;
+        guint32 cp = 0;
+        parse_atom(ps, &it, &is_lit, &cp);
+        size_t lo, hi;
+        bool quant = parse_quant(ps, &lo, &hi);
+        if (is_lit && !quant) {
+            char b[8];
+            size_t len = utf8(cp, b);
+            if (run->len && run_caseless != ci_before)
+                flush_run(seq, run, run_caseless);
+            run_caseless = ci_before;
+            g_string_append_len(run, b, (gssize)len);
+            node_clear(&it);
+            continue;
+        }
+        flush_run(seq, run, run_caseless);
+        if (is_lit)
+            literal_node(&it, cp, ci_before);
+        if (quant)
+            repeat(&it, lo, hi);
+        seq_append(seq, &it);
+    }
+    flush_run(seq, run, run_caseless);
+    g_string_free(run, TRUE);
+}
+
+static void parse_alt(parser *ps, node *out)
+{
+    parse_seq(ps, out);
+    while (!ps->failed && eat(ps, "|")) {
+        node b;
+        parse_seq(ps, &b);
+        out->min = MIN(out->min, b.min);
+        out->fixed = MAX(out->fixed, b.fixed);
+        set_union(&out->free, &b.free);
+        set_union(&out->bytes, &b.bytes);
+        if (out->trig && b.trig) {
+            g_array_append_vals(out->trig, b.trig->data, b.trig->len);
+            out->cost += b.cost;
+        } else {
+            node_clear(out);
+        }
+        node_clear(&b);
+    }
+}
+
+GArray *fx_prefilter__analyse(const char *pattern, size_t len)
+{
+    parser ps = {pattern, pattern + len, false, false};
+    node n;
+    parse_alt(&ps, &n);
+    if (ps.failed || ps.p != ps.end || !n.trig || n.cost > 0.5) {
+        node_clear(&n);
+        return NULL;
+    }
+    return n.trig;
+}
