@@ -443,6 +443,10 @@ static void on_trigger(void *payload, const fx_trigger *t, uint64_t end)
 {
     fx_engine *e = payload;
     uint64_t q = end - t->len;
+    if (t->behind) {
+        add_window(e, t->rule, q + t->ahead, q + t->ahead);
+        return;
+    }
     if (q < e->base + t->dmin)
         return; /* the match would start before the text */
     GArray *w = e->windows[t->rule];

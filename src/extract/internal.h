@@ -164,6 +164,11 @@ typedef struct {
     guint rule;
     guint32 dmin, dmax;
     fx_byteset free;
+    /* From a lookbehind that opens the pattern: the match then starts
+     * exactly `ahead` bytes after the literal's start, and dmin, dmax and
+     * free do not apply. */
+    bool behind;
+    guint32 ahead;
 } fx_trigger;
 
 /* The triggers of a pattern (GArray of fx_trigger, `rule` unset), or NULL

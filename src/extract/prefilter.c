@@ -226,6 +226,7 @@ static void opaque_node(node *n)
 /* ---- parsing ---- */
 
 static void parse_alt(parser *ps, node *out);
+static void parse_seq(parser *ps, node *seq);
 
 static bool eat(parser *ps, const char *s)
 {
@@ -560,14 +561,76 @@ static void empty_node(node *n)
     node_init(n);
 }
 
+/* Keep a node's triggers but make it take no room (a lookaround). */
+static void zero_width(node *n)
+{
+    n->min = n->fixed = 0;
+    memset(&n->free, 0, sizeof n->free);
+    memset(&n->bytes, 0, sizeof n->bytes);
+}
+
+/*
+ * "(?<=": after it.  A lookbehind whose every branch is a fixed string
+ * (exact case) gives triggers that sit a known distance before the place:
+ * "(?<=said )" puts the start 5 bytes after the start of "said ".  Any
+ * other lookbehind gives none.
+ */
+static void parse_lookbehind(parser *ps, node *n)
+{
+    node_init(n);
+    bool ok = true;
+    do {
+        node b;
+        parse_seq(ps, &b);
+        bool exact = b.trig && b.min == b.fixed &&
+                     !memcmp(&b.free, &(fx_byteset){{0}}, sizeof b.free);
+        for (guint i = 0; exact && i < b.trig->len; i++) {
+            fx_trigger *t = &g_array_index(b.trig, fx_trigger, i);
+            if (t->caseless || t->dmin != t->dmax || t->behind)
+                exact = false;
+            t->behind = true;
+            t->ahead = (guint32)b.min - t->dmin;
+        }
+        if (exact && ok) {
+            if (!n->trig) {
+                n->trig = b.trig;
+                n->cost = b.cost;
+                b.trig = NULL;
+            } else {
+                g_array_append_vals(n->trig, b.trig->data, b.trig->len);
+                n->cost += b.cost;
+            }
+        } else {
+            ok = false;
+        }
+        node_clear(&b);
+    } while (!ps->failed && eat(ps, "|"));
+    if (!eat(ps, ")"))
+        ps->failed = true;
+    if (!ok)
+        node_clear(n);
+    zero_width(n);
+}
+
 /* "(": after the '('. */
 static void parse_group(parser *ps, node *n)
 {
     bool saved = ps->caseless;
     bool lookaround = false, conditional = false;
     if (eat(ps, "?:") || eat(ps, "?>") || eat(ps, "?|")) {
-    } else if (eat(ps, "?=") || eat(ps, "?!") || eat(ps, "?<=") ||
-               eat(ps, "?<!")) {
+    } else if (eat(ps, "?=")) {
+        /* What a lookahead needs is needed at this place. */
+        parse_alt(ps, n);
+        if (!eat(ps, ")"))
+            ps->failed = true;
+        ps->caseless = saved;
+        zero_width(n);
+        return;
+    } else if (eat(ps, "?<=")) {
+        parse_lookbehind(ps, n);
+        ps->caseless = saved;
+        return;
+    } else if (eat(ps, "?!") || eat(ps, "?<!")) {
         lookaround = true;
     } else if (eat(ps, "?<") || eat(ps, "?P<") || eat(ps, "?'")) {
         while (ps->p < ps->end && (g_ascii_isalnum(*ps->p) || *ps->p == '_'))
@@ -783,15 +846,22 @@ static void repeat(node *n, size_t lo, size_t hi)
         node_clear(n);
 }
 
-/* Shift triggers by a prefix: `pre` is what comes before them. */
-static void shift(GArray *trig, const node *pre)
+/* Shift triggers by a prefix: `pre` is what comes before them.  False
+ * when they cannot be (a lookbehind's, after a prefix that takes room). */
+static bool shift(GArray *trig, const node *pre)
 {
+    bool empty = pre->min == 0 && pre->fixed == 0 &&
+                 !memcmp(&pre->free, &(fx_byteset){{0}}, sizeof pre->free);
+    for (guint i = 0; i < trig->len; i++)
+        if (g_array_index(trig, fx_trigger, i).behind && !empty)
+            return false;
     for (guint i = 0; i < trig->len; i++) {
         fx_trigger *t = &g_array_index(trig, fx_trigger, i);
         t->dmin = (guint32)MIN(add_sat(t->dmin, pre->min), G_MAXUINT32);
         t->dmax = (guint32)MIN(add_sat(t->dmax, pre->fixed), G_MAXUINT32);
         set_union(&t->free, &pre->free);
     }
+    return true;
 }
 
 /* Append item `it` to sequence `seq`, keeping the cheaper triggers.  A
@@ -801,8 +871,7 @@ static void seq_append(node *seq, node *it)
 {
     if (it->trig)
         it->cost *= 1.0 + (double)MIN(seq->fixed, 4096) / 16.0;
-    if (it->trig && it->cost < seq->cost) {
-        shift(it->trig, seq);
+    if (it->trig && it->cost < seq->cost && shift(it->trig, seq)) {
         node_clear(seq);
         seq->trig = it->trig;
         seq->cost = it->cost;
