@@ -326,6 +326,18 @@ FX_API void fx_engine_set_types(fx_engine *eng, unsigned type_mask);
  */
 FX_API void fx_engine_set_prefilter(fx_engine *eng, int on);
 
+/* Most threads fx_engine_set_threads() accepts. */
+#define FX_MAX_THREADS 64
+
+/*
+ * Scan with `threads` threads (default 1): the rules of each block of
+ * text are shared out between them.  The rows are the same for every
+ * count.  Call it between documents, not after fx_engine_begin().
+ * @return FX_OK, FX_ERR_USAGE for 0, more than FX_MAX_THREADS or an open
+ * document, FX_ERR_NOMEM (the engine then keeps the threads it made).
+ */
+FX_API fx_status fx_engine_set_threads(fx_engine *eng, unsigned threads);
+
 /* Read numeric dates such as 01/02/2020 day first (1 February 2020)
  * when `day_first` is non-zero; the default is month first, as in the
  * United States. */

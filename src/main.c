@@ -37,6 +37,7 @@ typedef struct {
     char **globs;
     char *progress;
     gboolean day_first;
+    gint jobs;
     gboolean no_prefilter;
     gboolean list_rules;
     gboolean list_patterns;
@@ -365,6 +366,7 @@ int main(int argc, char **argv)
     if (argc > 1 && strcmp(argv[1], "score") == 0)
         return fx_score_main(argc, argv);
     options opt = {0};
+    opt.jobs = 1;
     GOptionEntry entries[] = {
         {"rules", 'r', 0, G_OPTION_ARG_FILENAME_ARRAY, &opt.rules,
          "Rule file or folder (repeatable; default: the bundled rules)",
@@ -397,6 +399,9 @@ int main(int argc, char **argv)
         {"day-first", 0, 0, G_OPTION_ARG_NONE, &opt.day_first,
          "Read numeric dates like 01/02/2020 day first (default: month "
          "first)", NULL},
+        {"jobs", 'j', 0, G_OPTION_ARG_INT, &opt.jobs,
+         "Scan with N threads (default 1); the rows are the same for "
+         "every N", "N"},
         {"no-prefilter", 0, 0, G_OPTION_ARG_NONE, &opt.no_prefilter,
          "Try every rule at every position, without the literal "
          "prefilter (same rows, much slower; for checking)", NULL},
@@ -463,6 +468,13 @@ int main(int argc, char **argv)
             paths[k++] = argv[i];
         status = cmd_check(paths, n);
         g_free(paths);
+        goto done;
+    }
+    if (opt.jobs < 1 || opt.jobs > FX_MAX_THREADS) {
+        char *n = g_strdup_printf("%d", opt.jobs);
+        fail_usage("invalid --jobs %s (1 to " G_STRINGIFY(FX_MAX_THREADS)
+                   " threads)", n);
+        g_free(n);
         goto done;
     }
     size_t block = DEFAULT_BLOCK;
@@ -532,7 +544,8 @@ int main(int argc, char **argv)
     progress = fx_progress_new(progress_mode, stderr, fx_inputs_total(inputs));
     if (make_sink(&sink, out.fp, format, opt.bom, opt.summary) != FX_OK ||
         fx_engine_new(&eng, rs, fx_progress_sink(progress, &sink),
-                      print_diag, progress) != FX_OK) {
+                      print_diag, progress) != FX_OK ||
+        fx_engine_set_threads(eng, (unsigned)opt.jobs) != FX_OK) {
         fprintf(stderr, "figex: error: out of memory\n");
         close_output(&out, opt.output, false);
         goto done;

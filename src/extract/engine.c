@@ -53,6 +53,29 @@ typedef struct {
     GString *why; /* the candidates it beat (--explain only), or NULL */
 } cand;
 
+/* A warning found while scanning, given once every rule has scanned, in
+ * rule order, so that threads cannot change the order of messages. */
+typedef struct {
+    guint rule;
+    guint seq; /* order among all of the round's warnings */
+    uint64_t offset;
+    char *msg;
+} deferred;
+
+/*
+ * What one thread needs to scan rules: PCRE2 match data and context (the
+ * offset limit is set per call), scratch fields for normalisers, and the
+ * candidates and warnings it found, merged by process().
+ */
+typedef struct {
+    pcre2_match_data *md;
+    pcre2_match_context *mctx;
+    pcre2_jit_stack *jit;
+    fx_fields fields;
+    GArray *found;    /* of cand */
+    GArray *warnings; /* of deferred */
+} scanner;
+
 struct fx_engine {
     const fx_ruleset *rs;
     const fx_sink *sink;
@@ -60,10 +83,18 @@ struct fx_engine {
     unsigned type_mask;
     bool day_first;
     GDate doc_date;      /* set by the caller, or invalid */
-    pcre2_match_data *md;
-    pcre2_match_context *mctx;
-    pcre2_jit_stack *jit;
-    fx_fields fields;    /* scratch for normalisers and emitted rows */
+    scanner *scanners;   /* one per thread; [0] is the caller's */
+    guint nthreads;      /* >= 1 */
+    GThread **threads;   /* nthreads - 1 workers */
+    GMutex lock;         /* guards the fields below */
+    GCond wake, done;
+    guint generation;    /* bumped for each round of scanning */
+    guint busy;          /* workers still scanning this round */
+    bool quit;
+    bool round_final;    /* the round's `final` argument */
+    gint next_rule;      /* atomic: next index into `order` */
+    guint *order;        /* rules, costliest first */
+    fx_fields fields;    /* scratch for emitted rows */
     fx_fields peek;      /* scratch for lookahead rows */
     fx_document *doc;    /* the document stage */
     char *source;
@@ -111,6 +142,51 @@ static void cand_free(cand *c)
     c->why = NULL;
 }
 
+static bool scanner_init(scanner *sc, uint32_t groups)
+{
+    sc->md = pcre2_match_data_create(groups, NULL);
+    sc->mctx = pcre2_match_context_create(NULL);
+    sc->jit = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, NULL);
+    if (sc->mctx)
+        fx_limits__apply(sc->mctx);
+    if (sc->mctx && sc->jit)
+        pcre2_jit_stack_assign(sc->mctx, NULL, sc->jit);
+    fx_fields__init(&sc->fields);
+    sc->found = g_array_new(FALSE, FALSE, sizeof(cand));
+    sc->warnings = g_array_new(FALSE, FALSE, sizeof(deferred));
+    return sc->md && sc->mctx;
+}
+
+static void scanner_clear(scanner *sc)
+{
+    pcre2_match_data_free(sc->md);
+    pcre2_match_context_free(sc->mctx);
+    pcre2_jit_stack_free(sc->jit);
+    fx_fields__clear(&sc->fields);
+    for (guint i = 0; sc->found && i < sc->found->len; i++)
+        cand_free(&g_array_index(sc->found, cand, i));
+    if (sc->found)
+        g_array_free(sc->found, TRUE);
+    for (guint i = 0; sc->warnings && i < sc->warnings->len; i++)
+        g_free(g_array_index(sc->warnings, deferred, i).msg);
+    if (sc->warnings)
+        g_array_free(sc->warnings, TRUE);
+    memset(sc, 0, sizeof *sc);
+}
+
+/* Capture groups a match data needs for every rule. */
+static uint32_t max_groups(const fx_ruleset *rules)
+{
+    uint32_t groups = 1;
+    for (guint i = 0; i < rules->rules->len; i++) {
+        const fx_rule *r = g_ptr_array_index(rules->rules, i);
+        uint32_t n = 0;
+        pcre2_pattern_info(r->code, PCRE2_INFO_CAPTURECOUNT, &n);
+        groups = MAX(groups, n + 1);
+    }
+    return groups;
+}
+
 fx_status fx_engine_new(fx_engine **out, const fx_ruleset *rules,
                         const fx_sink *sink, fx_diag_fn diag, void *payload)
 {
@@ -124,20 +200,15 @@ fx_status fx_engine_new(fx_engine **out, const fx_ruleset *rules,
     e->rep.payload = payload;
     e->type_mask = ~0u;
     g_date_clear(&e->doc_date, 1);
-    uint32_t groups = 1;
-    for (guint i = 0; i < rules->rules->len; i++) {
-        const fx_rule *r = g_ptr_array_index(rules->rules, i);
-        uint32_t n = 0;
-        pcre2_pattern_info(r->code, PCRE2_INFO_CAPTURECOUNT, &n);
-        groups = MAX(groups, n + 1);
-    }
-    e->md = pcre2_match_data_create(groups, NULL);
-    e->mctx = pcre2_match_context_create(NULL);
-    e->jit = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, NULL);
-    if (e->mctx)
-        fx_limits__apply(e->mctx);
-    if (e->jit)
-        pcre2_jit_stack_assign(e->mctx, NULL, e->jit);
+    e->nthreads = 1;
+    e->scanners = g_new0(scanner, 1);
+    bool ok = scanner_init(&e->scanners[0], max_groups(rules));
+    g_mutex_init(&e->lock);
+    g_cond_init(&e->wake);
+    g_cond_init(&e->done);
+    e->order = g_new0(guint, MAX(rules->rules->len, 1));
+    for (guint i = 0; i < rules->rules->len; i++)
+        e->order[i] = i;
     fx_fields__init(&e->fields);
     fx_fields__init(&e->peek);
     e->doc = fx_document__new();
@@ -152,7 +223,7 @@ fx_status fx_engine_new(fx_engine **out, const fx_ruleset *rules,
         e->windows[i] = g_array_new(FALSE, FALSE, sizeof(fx_window));
     e->pending = g_array_new(FALSE, FALSE, sizeof(cand));
     e->ready = g_array_new(FALSE, FALSE, sizeof(cand));
-    if (!e->md || !e->mctx) {
+    if (!ok) {
         fx_engine_free(e);
         return FX_ERR_NOMEM;
     }
@@ -237,6 +308,8 @@ static void reset_document(fx_engine *e)
     fx_document__begin(e->doc, &e->doc_date);
 }
 
+static void stop_workers(fx_engine *e);
+
 void fx_engine_free(fx_engine *e)
 {
     if (!e)
@@ -247,9 +320,14 @@ void fx_engine_free(fx_engine *e)
         g_array_free(e->pending, TRUE);
     if (e->ready)
         g_array_free(e->ready, TRUE);
-    pcre2_match_data_free(e->md);
-    pcre2_match_context_free(e->mctx);
-    pcre2_jit_stack_free(e->jit);
+    stop_workers(e);
+    for (guint i = 0; e->scanners && i < e->nthreads; i++)
+        scanner_clear(&e->scanners[i]);
+    g_free(e->scanners);
+    g_free(e->order);
+    g_mutex_clear(&e->lock);
+    g_cond_clear(&e->wake);
+    g_cond_clear(&e->done);
     fx_fields__clear(&e->fields);
     fx_fields__clear(&e->peek);
     fx_document__free(e->doc);
@@ -284,27 +362,44 @@ static void warn_at(fx_engine *e, uint64_t offset, const char *fmt, ...)
 
 /* ---- candidates ---- */
 
-static void add_candidate(fx_engine *e, const fx_rule *r, PCRE2_SIZE *ov)
+/* A warning met while scanning rule `rule`, kept for later (see
+ * deferred). */
+static void defer_warning(scanner *sc, guint rule, uint64_t offset,
+                          const char *fmt, ...) G_GNUC_PRINTF(4, 5);
+
+static void defer_warning(scanner *sc, guint rule, uint64_t offset,
+                          const char *fmt, ...)
 {
-    fx_match m = {r, e->buf, ov, pcre2_get_ovector_count(e->md),
+    va_list ap;
+    va_start(ap, fmt);
+    deferred d = {rule, 0, offset, g_strdup_vprintf(fmt, ap)};
+    va_end(ap);
+    g_array_append_val(sc->warnings, d);
+}
+
+static void add_candidate(fx_engine *e, scanner *sc, const fx_rule *r,
+                          PCRE2_SIZE *ov)
+{
+    fx_match m = {r, e->buf, ov, pcre2_get_ovector_count(sc->md),
                   e->day_first};
-    fx_fields__reset(&e->fields);
-    if (!fx_normalise__match(&m, e->rs, &e->fields))
+    fx_fields *fl = &sc->fields;
+    fx_fields__reset(fl);
+    if (!fx_normalise__match(&m, e->rs, fl))
         return;
     cand c = {e->base + ov[0], e->base + ov[1], r,
               fx_kind__get(r->type)->family, NULL, {0}, NULL};
     e->stats[r->index].matches++;
     gsize total = 0;
     for (int i = 0; i < FX_F_COUNT; i++)
-        total += e->fields.f[i]->len + 1;
+        total += fl->f[i]->len + 1;
     c.strs = g_malloc(total);
     gsize at = 0;
     for (int i = 0; i < FX_F_COUNT; i++) {
         c.off[i] = (guint32)at;
-        memcpy(c.strs + at, e->fields.f[i]->str, e->fields.f[i]->len + 1);
-        at += e->fields.f[i]->len + 1;
+        memcpy(c.strs + at, fl->f[i]->str, fl->f[i]->len + 1);
+        at += fl->f[i]->len + 1;
     }
-    g_array_append_val(e->pending, c);
+    g_array_append_val(sc->found, c);
 }
 
 /* Offset just past the character at `off` (one byte if it is not UTF-8). */
@@ -317,15 +412,6 @@ static size_t next_char(const fx_engine *e, size_t off)
     return n;
 }
 
-/* Run rule `i` from its next offset; `final` at the document's end. */
-static void scan_rule_timed(fx_engine *e, guint i, bool final);
-
-static void scan_rule(fx_engine *e, guint i, bool final)
-{
-    gint64 t0 = g_get_monotonic_time();
-    scan_rule_timed(e, i, final);
-    e->stats[i].seconds += (double)(g_get_monotonic_time() - t0) / 1e6;
-}
 
 /* What one pcre2_match() result means for the scan of rule `r`. */
 typedef enum { STEP_ON, STEP_WAIT, STEP_DONE } step;
@@ -335,17 +421,18 @@ typedef enum { STEP_ON, STEP_WAIT, STEP_DONE } step;
  * wait for more text after a partial one, or skip past an error.  `*off`
  * becomes where the next try starts.
  */
-static step take_result(fx_engine *e, guint i, int rc, size_t *off)
+static step take_result(fx_engine *e, scanner *sc, guint i, int rc,
+                        size_t *off)
 {
     const fx_rule *r = g_ptr_array_index(e->rs->rules, i);
-    PCRE2_SIZE *ov = pcre2_get_ovector_pointer(e->md);
+    PCRE2_SIZE *ov = pcre2_get_ovector_pointer(sc->md);
     if (rc >= 0) {
         if (ov[1] <= ov[0] || ov[0] < *off) {
             /* Empty (or \K-reversed) matches make no row. */
             *off = next_char(e, MAX(*off, (size_t)MIN(ov[0], ov[1])));
             return STEP_ON;
         }
-        add_candidate(e, r, ov);
+        add_candidate(e, sc, r, ov);
         *off = ov[1];
         return STEP_ON;
     }
@@ -354,10 +441,10 @@ static step take_result(fx_engine *e, guint i, int rc, size_t *off)
             *off = ov[0]; /* wait here for more text */
             return STEP_WAIT;
         }
-        warn_at(e, e->base + ov[0],
-                "rule '%s' (%s): a match starting here would be longer "
-                "than %u bytes; skipped", r->id, r->source_ref,
-                FX_MAX_MATCH);
+        defer_warning(sc, i, e->base + ov[0],
+                      "rule '%s' (%s): a match starting here would be "
+                      "longer than %u bytes; skipped",
+                      r->id, r->source_ref, FX_MAX_MATCH);
         *off = next_char(e, ov[0]);
         return STEP_ON;
     }
@@ -367,9 +454,9 @@ static step take_result(fx_engine *e, guint i, int rc, size_t *off)
     pcre2_get_error_message(rc, msg, sizeof msg);
     /* Skip to the next line: the attempt cannot be repeated. */
     const char *nl = memchr(e->buf + *off, '\n', e->scan_len - *off);
-    warn_at(e, e->base + *off,
-            "rule '%s' (%s) gave up (%s); skipped to the next line", r->id,
-            r->source_ref, (const char *)msg);
+    defer_warning(sc, i, e->base + *off,
+                  "rule '%s' (%s) gave up (%s); skipped to the next line",
+                  r->id, r->source_ref, (const char *)msg);
     if (!nl) {
         e->skip_line[i] = true;
         *off = e->scan_len;
@@ -493,8 +580,8 @@ static void find_triggers(fx_engine *e)
  * finds the same matches as a scan of every start, provided it never
  * skips past a start that a trigger not yet seen could still allow.
  */
-static void scan_rule_triggered(fx_engine *e, guint i, bool final,
-                                size_t off, uint32_t opts)
+static void scan_rule_triggered(fx_engine *e, scanner *sc, guint i,
+                                bool final, size_t off, uint32_t opts)
 {
     const fx_rule *r = g_ptr_array_index(e->rs->rules, i);
     GArray *w = e->windows[i];
@@ -522,11 +609,11 @@ static void scan_rule_triggered(fx_engine *e, guint i, bool final,
         }
         const fx_window *win = &g_array_index(w, fx_window, *head);
         size_t start = (size_t)(MAX(e->base + off, win->lo) - e->base);
-        pcre2_set_offset_limit(e->mctx, (PCRE2_SIZE)(win->hi - e->base));
+        pcre2_set_offset_limit(sc->mctx, (PCRE2_SIZE)(win->hi - e->base));
         int rc = pcre2_match(r->code, (PCRE2_SPTR)e->buf, e->scan_len,
-                             start, opts, e->md, e->mctx);
+                             start, opts, sc->md, sc->mctx);
         size_t at = start;
-        step st = take_result(e, i, rc, &at);
+        step st = take_result(e, sc, i, rc, &at);
         if (st == STEP_WAIT) {
             off = at;
             break;
@@ -534,7 +621,7 @@ static void scan_rule_triggered(fx_engine *e, guint i, bool final,
         off = st == STEP_DONE ? MAX(off, (size_t)(win->hi - e->base) + 1)
                               : at;
     }
-    pcre2_set_offset_limit(e->mctx, PCRE2_UNSET);
+    pcre2_set_offset_limit(sc->mctx, PCRE2_UNSET);
     /* Drop used windows now and then, not on every call. */
     if (*head > 64 && *head * 2 > w->len) {
         g_array_remove_range(w, 0, *head);
@@ -543,7 +630,8 @@ static void scan_rule_triggered(fx_engine *e, guint i, bool final,
     e->next[i] = e->base + off;
 }
 
-static void scan_rule_timed(fx_engine *e, guint i, bool final)
+/* Run rule `i` from its next offset; `final` at the document's end. */
+static void scan_rule(fx_engine *e, scanner *sc, guint i, bool final)
 {
     const fx_rule *r = g_ptr_array_index(e->rs->rules, i);
     size_t off = (size_t)(e->next[i] - e->base);
@@ -561,13 +649,13 @@ static void scan_rule_timed(fx_engine *e, guint i, bool final)
         e->skip_line[i] = false;
     }
     if (e->prefilter && r->triggered) {
-        scan_rule_triggered(e, i, final, off, opts);
+        scan_rule_triggered(e, sc, i, final, off, opts);
         return;
     }
     while (off < e->scan_len) {
         int rc = pcre2_match(r->code, (PCRE2_SPTR)e->buf, e->scan_len, off,
-                             opts, e->md, e->mctx);
-        step st = take_result(e, i, rc, &off);
+                             opts, sc->md, sc->mctx);
+        step st = take_result(e, sc, i, rc, &off);
         if (st == STEP_DONE)
             off = e->scan_len;
         if (st != STEP_ON)
@@ -879,6 +967,170 @@ static size_t complete_len(const char *buf, size_t len)
     return len;
 }
 
+/* ---- scanning in threads ---- */
+
+/*
+ * Rules scan independently of each other (each has its own next offset
+ * and windows), so a round of scanning hands them out to threads: each
+ * takes the next rule from a shared counter, costliest rules first.  What
+ * they find is merged afterwards, and settling sorts it, so the rows do
+ * not depend on which thread scanned what.  Warnings wait in each
+ * scanner and are given in rule order.
+ */
+static void scan_queue(fx_engine *e, scanner *sc, bool final)
+{
+    guint n = e->rs->rules->len;
+    for (;;) {
+        guint k = (guint)g_atomic_int_add(&e->next_rule, 1);
+        if (k >= n)
+            break;
+        guint i = e->order[k];
+        gint64 t0 = g_get_monotonic_time();
+        scan_rule(e, sc, i, final);
+        e->stats[i].seconds += (double)(g_get_monotonic_time() - t0) / 1e6;
+    }
+}
+
+typedef struct {
+    fx_engine *e;
+    scanner *sc;
+    guint seen; /* the round before the worker's first: read at creation,
+                   since a round may start before the thread runs */
+} worker_arg;
+
+static gpointer worker_main(gpointer data)
+{
+    worker_arg *arg = data;
+    fx_engine *e = arg->e;
+    guint seen = arg->seen;
+    g_mutex_lock(&e->lock);
+    for (;;) {
+        while (!e->quit && e->generation == seen)
+            g_cond_wait(&e->wake, &e->lock);
+        if (e->quit)
+            break;
+        seen = e->generation;
+        bool final = e->round_final;
+        g_mutex_unlock(&e->lock);
+        scan_queue(e, arg->sc, final);
+        g_mutex_lock(&e->lock);
+        if (--e->busy == 0)
+            g_cond_signal(&e->done);
+    }
+    g_mutex_unlock(&e->lock);
+    g_free(arg);
+    return NULL;
+}
+
+static void stop_workers(fx_engine *e)
+{
+    if (!e->threads)
+        return;
+    g_mutex_lock(&e->lock);
+    e->quit = true;
+    g_cond_broadcast(&e->wake);
+    g_mutex_unlock(&e->lock);
+    for (guint i = 0; i + 1 < e->nthreads; i++)
+        if (e->threads[i])
+            g_thread_join(e->threads[i]);
+    g_free(e->threads);
+    e->threads = NULL;
+    e->quit = false;
+}
+
+fx_status fx_engine_set_threads(fx_engine *e, unsigned threads)
+{
+    if (!e || threads == 0 || threads > FX_MAX_THREADS || e->open)
+        return FX_ERR_USAGE;
+    stop_workers(e);
+    for (guint i = 1; i < e->nthreads; i++)
+        scanner_clear(&e->scanners[i]);
+    e->scanners = g_renew(scanner, e->scanners, threads);
+    uint32_t groups = max_groups(e->rs);
+    fx_status st = FX_OK;
+    guint made = 1;
+    for (; made < threads; made++) {
+        memset(&e->scanners[made], 0, sizeof(scanner));
+        if (!scanner_init(&e->scanners[made], groups)) {
+            scanner_clear(&e->scanners[made]);
+            st = FX_ERR_NOMEM;
+            break;
+        }
+    }
+    e->nthreads = made;
+    if (made > 1) {
+        e->threads = g_new0(GThread *, made - 1);
+        for (guint i = 0; i + 1 < made; i++) {
+            worker_arg *arg = g_new(worker_arg, 1);
+            *arg = (worker_arg){e, &e->scanners[i + 1], e->generation};
+            e->threads[i] = g_thread_new("figex-scan", worker_main, arg);
+        }
+    }
+    return st;
+}
+
+static gint by_cost(gconstpointer a, gconstpointer b, gpointer data)
+{
+    const fx_rule_stats *st = data;
+    guint x = *(const guint *)a, y = *(const guint *)b;
+    if (st[x].seconds != st[y].seconds)
+        return st[x].seconds > st[y].seconds ? -1 : 1;
+    return x < y ? -1 : x > y;
+}
+
+static gint by_rule_then_seq(gconstpointer a, gconstpointer b)
+{
+    const deferred *x = a, *y = b;
+    if (x->rule != y->rule)
+        return x->rule < y->rule ? -1 : 1;
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* One round: every rule scans what the window holds. */
+static void scan_all(fx_engine *e, bool final)
+{
+    guint n = e->rs->rules->len;
+    if (e->nthreads > 1)
+        g_qsort_with_data(e->order, (gint)n, sizeof(guint), by_cost,
+                          e->stats);
+    g_atomic_int_set(&e->next_rule, 0);
+    if (e->nthreads > 1) {
+        g_mutex_lock(&e->lock);
+        e->round_final = final;
+        e->busy = e->nthreads - 1;
+        e->generation++;
+        g_cond_broadcast(&e->wake);
+        g_mutex_unlock(&e->lock);
+    }
+    scan_queue(e, &e->scanners[0], final);
+    if (e->nthreads > 1) {
+        g_mutex_lock(&e->lock);
+        while (e->busy)
+            g_cond_wait(&e->done, &e->lock);
+        g_mutex_unlock(&e->lock);
+    }
+    GArray *warnings = g_array_new(FALSE, FALSE, sizeof(deferred));
+    for (guint t = 0; t < e->nthreads; t++) {
+        scanner *sc = &e->scanners[t];
+        g_array_append_vals(e->pending, sc->found->data, sc->found->len);
+        g_array_set_size(sc->found, 0);
+        g_array_append_vals(warnings, sc->warnings->data, sc->warnings->len);
+        g_array_set_size(sc->warnings, 0);
+    }
+    /* A rule's warnings all come from one scanner, in order: number them
+     * so that sorting by rule keeps that order. */
+    deferred *w = (deferred *)(void *)warnings->data;
+    for (guint i = 0; i < warnings->len; i++)
+        w[i].seq = i;
+    g_array_sort(warnings, by_rule_then_seq);
+    w = (deferred *)(void *)warnings->data;
+    for (guint i = 0; i < warnings->len; i++) {
+        warn_at(e, w[i].offset, "%s", w[i].msg);
+        g_free(w[i].msg);
+    }
+    g_array_free(warnings, TRUE);
+}
+
 /* Scan what the window holds, settle, emit, and drop what no one needs. */
 static void process(fx_engine *e, bool final)
 {
@@ -886,11 +1138,10 @@ static void process(fx_engine *e, bool final)
     e->final = final;
     e->scan_len = final ? e->len : complete_len(e->buf, e->len);
     find_triggers(e);
+    scan_all(e, final);
     uint64_t w = UINT64_MAX;
-    for (guint i = 0; i < nrules; i++) {
-        scan_rule(e, i, final);
+    for (guint i = 0; i < nrules; i++)
         w = MIN(w, e->next[i]);
-    }
     if (final)
         w = UINT64_MAX;
     uint64_t pending_start = settle_upto(e, w);

@@ -1,0 +1,279 @@
+/*
+ * test_prefilter.c: the literals found in patterns (prefilter.c), the
+ * literal scanner (literals.c), and the promise that matters: the engine
+ * gives the same rows with the prefilter on or off, fed whole or a byte
+ * at a time, with one thread or several.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+
+#include <cmocka.h>
+
+#include "internal.h"
+#include "support.h"
+
+static gint by_string(gconstpointer a, gconstpointer b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The triggers of `pattern`, as "lit(dmin,dmax)" or "lit<ahead" joined by
+ * spaces, sorted; "NONE" when it has none.  Freed by the caller. */
+static char *triggers_of(const char *pattern)
+{
+    GArray *t = fx_prefilter__analyse(pattern, strlen(pattern));
+    if (!t)
+        return g_strdup("NONE");
+    GPtrArray *parts = g_ptr_array_new_with_free_func(g_free);
+    for (guint i = 0; i < t->len; i++) {
+        const fx_trigger *x = &g_array_index(t, fx_trigger, i);
+        char *lit = g_strndup(x->lit, x->len);
+        g_ptr_array_add(parts, x->behind
+                                   ? g_strdup_printf("%s<%u", lit, x->ahead)
+                                   : g_strdup_printf("%s(%u,%u)", lit,
+                                                     x->dmin, x->dmax));
+        g_free(lit);
+    }
+    g_ptr_array_sort(parts, by_string);
+    g_ptr_array_add(parts, NULL);
+    char *s = g_strjoinv(" ", (char **)parts->pdata);
+    g_ptr_array_free(parts, TRUE);
+    g_array_free(t, TRUE);
+    return s;
+}
+
+static void expect_triggers(const char *pattern, const char *want)
+{
+    char *got = triggers_of(pattern);
+    assert_string_equal(got, want);
+    g_free(got);
+}
+
+static void test_literals_of_patterns(void **state)
+{
+    (void)state;
+    /* The cheaper of two needed pieces; what comes before bounds dmin and
+     * dmax. */
+    expect_triggers("(?:about )?\\d{1,3} percent", " percent(1,9)");
+    /* Every branch needs one; a class of few characters is a set. */
+    expect_triggers("USD|[$\\x{20ac}]", "$(0,0) USD(0,0) \xe2\x82\xac(0,0)");
+    /* Optional parts need nothing: "b" is all there is. */
+    expect_triggers("a?b", "b(0,1)");
+    /* Caseless: folded to lower case, with each spelling of k and s. */
+    expect_triggers("(?i)ask", "ask(0,0) as\xe2\x84\xaa(0,0) "
+                    "a\xc5\xbf" "k(0,0) a\xc5\xbf\xe2\x84\xaa(0,0)");
+    /* Nothing to hold on to, or a construct left alone. */
+    expect_triggers("\\p{Lu}\\p{Ll}+", "NONE");
+    expect_triggers("(*UTF)abc", "NONE");
+    expect_triggers("x|\\w+", "NONE");
+    /* A lookahead's literal is needed where it stands. */
+    expect_triggers("\\p{Lu}\\p{Ll}{1,20}(?= said)", " said(2,84)");
+    /* A fixed lookbehind that opens the pattern: the start is known. */
+    expect_triggers("(?<=said |told )\\p{Lu}\\p{Ll}+",
+                    "said <5 told <5");
+    /* Letters repeated without bound before the literal: dmax does not
+     * count them, the walk back skips them. */
+    const char *names = "\\p{Lu}\\p{Ll}+ Department";
+    GArray *t = fx_prefilter__analyse(names, strlen(names));
+    assert_non_null(t);
+    const fx_trigger *x = &g_array_index(t, fx_trigger, 0);
+    assert_true(fx_byteset__has(&x->free, 'e'));
+    assert_false(fx_byteset__has(&x->free, 'E'));
+    g_array_free(t, TRUE);
+    /* A back reference is any string: before what follows it, every byte
+     * may repeat. */
+    const char *backref = "(a)\\1zzz";
+    t = fx_prefilter__analyse(backref, strlen(backref));
+    assert_non_null(t);
+    x = &g_array_index(t, fx_trigger, 0);
+    assert_int_equal(x->len, 3);
+    assert_memory_equal(x->lit, "zzz", 3);
+    for (int c = 0; c < 256; c++)
+        assert_true(fx_byteset__has(&x->free, (unsigned char)c));
+    g_array_free(t, TRUE);
+}
+
+static void on_hit(void *payload, const fx_trigger *t, uint64_t end)
+{
+    g_string_append_printf(payload, "%.*s@%" G_GUINT64_FORMAT " ", t->len,
+                           t->lit, end - t->len);
+}
+
+static void test_scanner_finds_every_literal(void **state)
+{
+    (void)state;
+    GArray *all = g_array_new(FALSE, FALSE, sizeof(fx_trigger));
+    const char *lits[] = {"he", "she", "his", "hers"};
+    for (int i = 0; i < 4; i++) {
+        fx_trigger t = {0};
+        t.len = (guint)strlen(lits[i]);
+        memcpy(t.lit, lits[i], t.len);
+        t.caseless = true;
+        g_array_append_val(all, t);
+    }
+    fx_literals *folded = fx_literals__new(all, true);
+    assert_non_null(folded);
+    assert_null(fx_literals__new(all, false)); /* no exact ones */
+    /* Overlapping hits, either case, and a text cut in two anywhere. */
+    const char *text = "uSHErs; HIS";
+    GString *whole = g_string_new(NULL);
+    fx_literals__scan(folded, 0, text, strlen(text), 0, on_hit, whole);
+    assert_string_equal(whole->str, "she@1 he@2 hers@2 his@8 ");
+    for (size_t cut = 0; cut <= strlen(text); cut++) {
+        GString *parts = g_string_new(NULL);
+        guint32 st = fx_literals__scan(folded, 0, text, cut, 0, on_hit,
+                                       parts);
+        fx_literals__scan(folded, st, text + cut, strlen(text) - cut, cut,
+                          on_hit, parts);
+        assert_string_equal(parts->str, whole->str);
+        g_string_free(parts, TRUE);
+    }
+    g_string_free(whole, TRUE);
+    fx_literals__free(folded);
+    fx_literals__free(NULL);
+    g_array_free(all, TRUE);
+}
+
+/* ---- the engine, with and without the prefilter ---- */
+
+static fx_status collect(void *payload, const fx_row *r)
+{
+    g_string_append_printf(payload, "%" G_GUINT64_FORMAT "-%" G_GUINT64_FORMAT
+                           " %s %s [%s] %s\n",
+                           r->start_byte, r->end_byte, fx_type_name(r->type),
+                           r->rule, r->text, r->value);
+    return FX_OK;
+}
+
+/* The rows of `text` under `rs`, fed in chunks of `chunk` bytes. */
+static char *rows(const fx_ruleset *rs, const char *text, size_t len,
+                  size_t chunk, bool prefilter, unsigned threads)
+{
+    GString *out = g_string_new(NULL);
+    fx_sink sink = {"test", NULL, collect, NULL, NULL, out};
+    fx_engine *eng;
+    assert_int_equal(fx_engine_new(&eng, rs, &sink, NULL, NULL), FX_OK);
+    fx_engine_set_prefilter(eng, prefilter);
+    assert_int_equal(fx_engine_set_threads(eng, threads), FX_OK);
+    assert_int_equal(fx_engine_begin(eng, "t"), FX_OK);
+    for (size_t at = 0; at < len; at += chunk)
+        assert_int_equal(fx_engine_feed(eng, text + at, MIN(chunk, len - at)),
+                         FX_OK);
+    assert_int_equal(fx_engine_finish(eng), FX_OK);
+    fx_engine_free(eng);
+    return g_string_free(out, FALSE);
+}
+
+/* Rules that lean on each kind of trigger: a set of digits after an
+ * optional qualifier, a caseless word with k and s, a lookahead, a
+ * lookbehind, names with letters repeated before the literal. */
+static const char test_rules[] =
+    "rule count\n"
+    "  type: statistic\n"
+    "  pattern: (?:(?<qualifier>(?i:more than|about))[ ]+)?(?<![\\d,])"
+    "(?<number>\\d{1,3}(?:,\\d{3})*)(?![\\d,]) (?<unit>(?i:tasks|kits))\n"
+    "rule desk\n"
+    "  type: agency\n"
+    "  priority: 2\n"
+    "  pattern: (?<![\\p{L}])(?<name>(?i:the )?(?:\\p{Lu}\\p{Ll}+ )?"
+    "(?i:desk of kansas))(?![\\p{L}])\n"
+    "rule speaker\n"
+    "  type: official\n"
+    "  pattern: (?<![\\p{L}])(?<name>\\p{Lu}\\p{Ll}+)(?=[ ]+said)\n"
+    "rule quoted\n"
+    "  type: official\n"
+    "  pattern: (?<=said |told )(?<name>\\p{Lu}\\p{Ll}+)\n";
+
+static const char *const vocab[] = {
+    "more than", "about", "1,200", "7", "45", "tasks", "KITS",
+    "\xe2\x84\xaaits", "ta\xc5\xbfks", "the", "Desk", "desk of Kansas",
+    "DESK OF KANSAS", "de\xc5\xbfk of \xe2\x84\xaa" "ansas", "Lee", "Ana",
+    "said", "told", "Ruiz", "of", "\n", "\n\n", "  ", "\xff", "\xc3",
+    "caf\xc3\xa9", ",", ".", "Office"};
+
+static char *random_text(GRand *rnd, size_t words, size_t *len)
+{
+    GString *s = g_string_new(NULL);
+    for (size_t i = 0; i < words; i++) {
+        g_string_append(s, vocab[g_rand_int_range(rnd, 0, G_N_ELEMENTS(vocab))]);
+        if (g_rand_int_range(rnd, 0, 4))
+            g_string_append_c(s, ' ');
+    }
+    *len = s->len;
+    return g_string_free(s, FALSE);
+}
+
+static void test_same_rows_with_and_without(void **state)
+{
+    (void)state;
+    char *dir = g_dir_make_tmp("figex-prefilter-XXXXXX", NULL);
+    char *path = g_build_filename(dir, "t.rules", NULL);
+    assert_true(g_file_set_contents(path, test_rules, -1, NULL));
+    fx_ruleset *rs;
+    const char *paths[] = {path};
+    assert_int_equal(fx_ruleset_load(&rs, paths, 1, NULL, NULL), FX_OK);
+    for (guint i = 0; i < rs->rules->len; i++)
+        assert_true(((fx_rule *)g_ptr_array_index(rs->rules, i))->triggered);
+    GRand *rnd = g_rand_new_with_seed(20261202);
+    size_t total_rows = 0;
+    for (int round = 0; round < 40; round++) {
+        size_t len;
+        char *text = random_text(rnd, 300, &len);
+        char *want = rows(rs, text, len, len ? len : 1, false, 1);
+        size_t chunks[] = {len ? len : 1, 1, 7, 64};
+        for (size_t c = 0; c < G_N_ELEMENTS(chunks); c++) {
+            char *got = rows(rs, text, len, chunks[c], true, 1 + c % 3);
+            assert_string_equal(got, want);
+            g_free(got);
+        }
+        for (const char *p = want; (p = strchr(p, '\n')); p++)
+            total_rows++;
+        g_free(want);
+        g_free(text);
+    }
+    /* The texts did exercise every rule. */
+    assert_true(total_rows > 400);
+    g_rand_free(rnd);
+    fx_ruleset_free(rs);
+    remove_tree(dir);
+    g_free(path);
+    g_free(dir);
+}
+
+static void test_threads_need_a_closed_document(void **state)
+{
+    (void)state;
+    const char *dir = FIGEX_RULES_DIR;
+    fx_ruleset *rs;
+    assert_int_equal(fx_ruleset_load(&rs, &dir, 1, NULL, NULL), FX_OK);
+    GString *out = g_string_new(NULL);
+    fx_sink sink = {"test", NULL, collect, NULL, NULL, out};
+    fx_engine *eng;
+    assert_int_equal(fx_engine_new(&eng, rs, &sink, NULL, NULL), FX_OK);
+    assert_int_equal(fx_engine_set_threads(eng, 0), FX_ERR_USAGE);
+    assert_int_equal(fx_engine_set_threads(eng, FX_MAX_THREADS + 1),
+                     FX_ERR_USAGE);
+    assert_int_equal(fx_engine_set_threads(eng, 4), FX_OK);
+    assert_int_equal(fx_engine_begin(eng, "t"), FX_OK);
+    assert_int_equal(fx_engine_set_threads(eng, 2), FX_ERR_USAGE);
+    const char *text = "On 3 May 2021 the agency hired 12 inspectors.\n";
+    assert_int_equal(fx_engine_feed(eng, text, strlen(text)), FX_OK);
+    assert_int_equal(fx_engine_finish(eng), FX_OK);
+    assert_int_equal(fx_engine_set_threads(eng, 1), FX_OK);
+    assert_non_null(strstr(out->str, "12 inspectors"));
+    fx_engine_free(eng);
+    g_string_free(out, TRUE);
+    fx_ruleset_free(rs);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_literals_of_patterns),
+        cmocka_unit_test(test_scanner_finds_every_literal),
+        cmocka_unit_test(test_same_rows_with_and_without),
+        cmocka_unit_test(test_threads_need_a_closed_document),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
