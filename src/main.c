@@ -7,7 +7,7 @@
  *                  files
  *               2  usage, rule, input or output error
  */
-#define _POSIX_C_SOURCE 200809L /* fdopen */
+#define _XOPEN_SOURCE 700 /* fdopen, realpath */
 #include "figex.h"
 #include "golden_test.h"
 #include "inputs.h"
@@ -21,6 +21,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define EXIT_TROUBLE 2
@@ -211,11 +212,28 @@ static fx_status make_sink(fx_sink *out, FILE *fp, fx_format format,
 
 /* ---- running ---- */
 
-/* Where rows go: stdout, or a temporary file renamed on success. */
+/* Where rows go: stdout; or a temporary file beside the target, renamed
+ * over it on success; or, when -o names a device or a pipe, that, written
+ * in place. */
 typedef struct {
     FILE *fp;
-    char *tmp;
+    char *tmp;     /* the temporary file, or NULL */
+    char *target;  /* what `tmp` is renamed to: -o's path, its links
+                      followed */
+    bool in_place; /* -o names something that is not a regular file */
 } output;
+
+/* A file renamed over a device would replace the device itself (as root,
+ * -o /dev/full would put a regular file in its place), and one renamed
+ * over /dev/stdout would replace that link: those, and anything else that
+ * is not a regular file (a FIFO), are written in place. */
+static bool write_in_place(const char *path)
+{
+    struct stat st;
+    return g_str_has_prefix(path, "/dev/") ||
+           g_str_has_prefix(path, "/proc/") ||
+           (stat(path, &st) == 0 && !S_ISREG(st.st_mode));
+}
 
 static bool open_output(output *o, const char *path)
 {
@@ -223,13 +241,42 @@ static bool open_output(output *o, const char *path)
         o->fp = stdout;
         return true;
     }
-    char *dir = g_path_get_dirname(path), *base = g_path_get_basename(path);
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "figex: %s: error: cannot write output: %s\n", path,
+                g_strerror(EISDIR));
+        return false;
+    }
+    if (write_in_place(path)) {
+        o->in_place = true;
+        if (!(o->fp = fopen(path, "wb"))) {
+            fprintf(stderr, "figex: %s: error: cannot open output: %s\n", path,
+                    g_strerror(errno));
+            return false;
+        }
+        return true;
+    }
+    /* Through a link to a file, the file is replaced and the link kept. */
+    char *real = realpath(path, NULL);
+    o->target = g_strdup(real ? real : path);
+    free(real);
+    char *dir = g_path_get_dirname(o->target);
+    char *base = g_path_get_basename(o->target);
     char *name = g_strdup_printf(".%s.XXXXXX", base);
     o->tmp = g_build_filename(dir, name, NULL);
     g_free(dir);
     g_free(base);
     g_free(name);
     int fd = g_mkstemp(o->tmp);
+    /* mkstemp makes the file 0600; the output gets the mode of the file
+     * it replaces, or the one the umask gives a new file. */
+    mode_t mask = umask(0);
+    umask(mask);
+    struct stat old;
+    mode_t mode =
+        stat(o->target, &old) == 0 ? old.st_mode & 07777 : 0666 & ~mask;
+    if (fd >= 0)
+        fchmod(fd, mode);
     if (fd < 0 || !(o->fp = fdopen(fd, "wb"))) {
         fprintf(stderr, "figex: %s: error: cannot create output: %s\n", path,
                 g_strerror(errno));
@@ -237,6 +284,8 @@ static bool open_output(output *o, const char *path)
             close(fd);
             g_unlink(o->tmp);
         }
+        g_clear_pointer(&o->tmp, g_free);
+        g_clear_pointer(&o->target, g_free);
         return false;
     }
     return true;
@@ -245,17 +294,25 @@ static bool open_output(output *o, const char *path)
 /* Commit or discard the output; false when writing it failed. */
 static bool close_output(output *o, const char *path, bool commit)
 {
+    if (o->in_place) {
+        bool ok = fclose(o->fp) == 0;
+        if (commit && !ok)
+            fprintf(stderr, "figex: %s: error: cannot write output: %s\n",
+                    path, g_strerror(errno));
+        o->in_place = false;
+        return ok || !commit;
+    }
     if (!o->tmp)
         return fflush(stdout) == 0 || !commit;
     bool ok = fclose(o->fp) == 0;
-    bool renamed = commit && ok && g_rename(o->tmp, path) == 0;
+    bool renamed = commit && ok && g_rename(o->tmp, o->target) == 0;
     if (commit && !renamed)
         fprintf(stderr, "figex: %s: error: cannot write output: %s\n", path,
                 g_strerror(errno));
     if (!renamed)
         g_unlink(o->tmp);
-    g_free(o->tmp);
-    o->tmp = NULL;
+    g_clear_pointer(&o->tmp, g_free);
+    g_clear_pointer(&o->target, g_free);
     return renamed || !commit;
 }
 
