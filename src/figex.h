@@ -331,13 +331,30 @@ FX_API void fx_engine_set_day_first(fx_engine *eng, int day_first);
  */
 FX_API fx_status fx_engine_set_doc_date(fx_engine *eng, const char *iso_date);
 
-/* Start a document named `source` (copied); ends any open one first. */
+/* Start a document named `source` (copied); ends any open one first
+ * (a refusal of that one is not returned again). */
 FX_API fx_status fx_engine_begin(fx_engine *eng, const char *source);
 
-/* Scan the next `len` bytes of the document. */
+/*
+ * Scan the next `len` bytes of the document.  The first bytes of a
+ * document tell its encoding: a UTF-8 byte order mark (EF BB BF) is
+ * skipped (offsets stay those of the input, so the first row starts at
+ * byte 3 or later); UTF-16 or UTF-32 (a byte order mark FF FE, FE FF,
+ * FF FE 00 00 or 00 00 FE FF, or every other byte NUL) is reported to
+ * `diag` as an error and the document is refused: no row of it is made.
+ * The first 64 bytes are held until they are all in (or the document
+ * ends), so the refusal comes from the feed that completes them, or from
+ * fx_engine_finish() for a shorter document.
+ * @return FX_OK; FX_ERR_INPUT when the document is refused (and for every
+ *         later feed of it); or the sink's error, which stops the engine.
+ */
 FX_API fx_status fx_engine_feed(fx_engine *eng, const void *buf, size_t len);
 
-/* End the document: scan what is left and emit its remaining rows. */
+/*
+ * End the document: scan what is left and emit its remaining rows.
+ * @return FX_OK, FX_ERR_INPUT when the document was refused (see
+ *         fx_engine_feed()), or the sink's error.
+ */
 FX_API fx_status fx_engine_finish(fx_engine *eng);
 
 /*
