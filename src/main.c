@@ -6,6 +6,9 @@
  *               1  `figex test`: a golden case differs from its expected
  *                  files
  *               2  usage, rule, input or output error
+ *               3  the run finished and its rows are written, but a rule
+ *                  gave up on some text (a PCRE2 limit, a match longer
+ *                  than FX_MAX_MATCH): that text was not fully scanned
  */
 #define _XOPEN_SOURCE 700 /* fdopen, realpath */
 #include "figex.h"
@@ -25,6 +28,7 @@
 #include <unistd.h>
 
 #define EXIT_TROUBLE 2
+#define EXIT_GAVE_UP 3
 #define DEFAULT_BLOCK ((size_t)1 << 20)
 
 typedef struct {
@@ -81,6 +85,20 @@ static void print_diag(const fx_diag *d, void *payload)
     else
         fprintf(stderr, "figex: %s: %s: %s\n", file, sev, d->message);
     print_caret(d);
+}
+
+/* Diagnostics found in the text, counted for the exit status. */
+typedef struct {
+    fx_progress *progress; /* erased before printing, or NULL */
+    unsigned warnings;     /* rules that gave up on some text */
+} text_diags;
+
+static void print_text_diag(const fx_diag *d, void *payload)
+{
+    text_diags *t = payload;
+    if (d->severity == FX_SEV_WARNING)
+        t->warnings++;
+    print_diag(d, t->progress);
 }
 
 static void fail_usage(const char *fmt, const char *arg)
@@ -485,7 +503,9 @@ int main(int argc, char **argv)
              "(figex score --help).");
     g_option_context_set_description(
         ctx, "Exit status: 0 success (also with no rows); 1 'figex test': "
-             "a case differs;\n2 usage, rule, input or output error.\n");
+             "a case differs;\n2 usage, rule, input or output error; 3 the "
+             "rows are written but a rule\ngave up on some text (a PCRE2 "
+             "limit), which was not fully scanned.\n");
     g_option_context_add_main_entries(ctx, entries, NULL);
     GError *err = NULL;
     int status = EXIT_TROUBLE;
@@ -495,6 +515,7 @@ int main(int argc, char **argv)
     GPtrArray *inputs = NULL;
     fx_progress *progress = NULL;
     output out = {0};
+    text_diags diags = {NULL, 0};
     char *buf = NULL, *def_rules = NULL;
     if (!g_option_context_parse(ctx, &argc, &argv, &err)) {
         fail_usage("%s", err->message);
@@ -583,9 +604,10 @@ int main(int argc, char **argv)
         fx_inputs_expand((const char *const *)argv + 1, (size_t)(argc - 1),
                          (const char *const *)opt.globs);
     progress = fx_progress_new(progress_mode, stderr, fx_inputs_total(inputs));
+    diags.progress = progress;
     if (make_sink(&sink, out.fp, format, opt.bom, opt.summary) != FX_OK ||
         fx_engine_new(&eng, rs, fx_progress_sink(progress, &sink),
-                      print_diag, progress) != FX_OK) {
+                      print_text_diag, &diags) != FX_OK) {
         fprintf(stderr, "figex: error: out of memory\n");
         close_output(&out, opt.output, false);
         goto done;
@@ -604,11 +626,15 @@ int main(int argc, char **argv)
             inputs_ok = false;
     if (st == FX_OK)
         st = sink.finish(sink.payload);
+    int write_errno = errno;
     fx_progress_end(progress);
-    if (st != FX_OK)
+    /* The reader of a pipe went away (`figex big.txt | head -1` with
+     * SIGPIPE ignored): it wanted no more rows, so nothing is said. */
+    bool pipe_closed = st == FX_ERR_IO && !opt.output && write_errno == EPIPE;
+    if (st != FX_OK && !pipe_closed)
         fprintf(stderr, "figex: %s: error: %s\n",
                 opt.output ? opt.output : "standard output",
-                st == FX_ERR_IO ? g_strerror(errno) : fx_status_str(st));
+                st == FX_ERR_IO ? g_strerror(write_errno) : fx_status_str(st));
     if (opt.stats)
         print_stats(rs, eng);
     bool ok = st == FX_OK && inputs_ok;
@@ -617,7 +643,12 @@ int main(int argc, char **argv)
                 opt.output);
     if (!close_output(&out, opt.output, ok))
         ok = false;
-    status = ok ? 0 : EXIT_TROUBLE;
+    if (ok && diags.warnings)
+        fprintf(stderr,
+                "figex: warning: %u time%s a rule gave up on the text (see "
+                "above); that text was not fully scanned (exit status 3)\n",
+                diags.warnings, diags.warnings == 1 ? "" : "s");
+    status = !ok ? EXIT_TROUBLE : diags.warnings ? EXIT_GAVE_UP : 0;
 done:
     fx_engine_free(eng);
     fx_progress_free(progress);
