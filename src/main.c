@@ -49,6 +49,7 @@ typedef struct {
     gboolean version;
     gboolean bom;
     gboolean summary;
+    gboolean raw_cells;
 } options;
 
 /* ---- diagnostics ---- */
@@ -215,10 +216,11 @@ static bool parse_format(const char *name, fx_format *out)
 }
 
 /* The sink for the rows, or for the summary sheet in their place. */
-static fx_status make_sink(fx_sink *out, FILE *fp, fx_format format,
-                           bool bom, bool summary)
+static fx_status make_sink(fx_sink *out, FILE *fp, fx_format format, bool bom,
+                           bool raw_cells, bool summary)
 {
-    unsigned flags = bom ? FX_EMIT_BOM : 0;
+    unsigned flags =
+        (bom ? FX_EMIT_BOM : 0) | (raw_cells ? FX_EMIT_RAW_CELLS : 0);
     if (summary)
         return fx_emit_summary_new(out, fp, format, flags);
     switch (format) {
@@ -448,6 +450,9 @@ int main(int argc, char **argv)
         {"bom", 0, 0, G_OPTION_ARG_NONE, &opt.bom,
          "Start CSV or TSV output with a UTF-8 byte order mark (for "
          "Excel)", NULL},
+        {"raw-cells", 0, 0, G_OPTION_ARG_NONE, &opt.raw_cells,
+         "Write CSV and TSV cells as they are: no apostrophe before cells "
+         "that a spreadsheet would run as formulas (=, +, -, @)", NULL},
         {"summary", 0, 0, G_OPTION_ARG_NONE, &opt.summary,
          "Write counts per type, value and unit instead of the rows",
          NULL},
@@ -605,7 +610,8 @@ int main(int argc, char **argv)
                          (const char *const *)opt.globs);
     progress = fx_progress_new(progress_mode, stderr, fx_inputs_total(inputs));
     diags.progress = progress;
-    if (make_sink(&sink, out.fp, format, opt.bom, opt.summary) != FX_OK ||
+    if (make_sink(&sink, out.fp, format, opt.bom, opt.raw_cells,
+                  opt.summary) != FX_OK ||
         fx_engine_new(&eng, rs, fx_progress_sink(progress, &sink),
                       print_text_diag, &diags) != FX_OK) {
         fprintf(stderr, "figex: error: out of memory\n");
