@@ -18,7 +18,6 @@
 
 #include <cmocka.h>
 
-#include <csv.h>
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
@@ -700,40 +699,6 @@ static void test_cli_bom_jsonl_refused(void **state)
     assert_string_equal(r.err, "figex: unknown --format 'json' (expected "
                                "csv, tsv or jsonl)\nTry 'figex --help'.\n");
     cli_result_clear(&r);
-}
-
-/* libcsv callbacks: rows of fields. */
-typedef struct {
-    GPtrArray *rows;   /* of GPtrArray of char* */
-    GPtrArray *fields; /* the row being read */
-} csv_read;
-
-static void on_field(void *s, size_t len, void *data)
-{
-    csv_read *rd = data;
-    g_ptr_array_add(rd->fields, g_strndup(s ? s : "", len));
-}
-
-static void on_row(int c, void *data)
-{
-    (void)c;
-    csv_read *rd = data;
-    g_ptr_array_add(rd->rows, rd->fields);
-    rd->fields = g_ptr_array_new_with_free_func(g_free);
-}
-
-static GPtrArray *parse_csv(const char *data, size_t len)
-{
-    struct csv_parser p;
-    assert_int_equal(csv_init(&p, CSV_STRICT | CSV_STRICT_FINI), 0);
-    csv_read rd = {
-        g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref),
-        g_ptr_array_new_with_free_func(g_free)};
-    assert_int_equal(csv_parse(&p, data, len, on_field, on_row, &rd), len);
-    assert_int_equal(csv_fini(&p, on_field, on_row, &rd), 0);
-    csv_free(&p);
-    g_ptr_array_unref(rd.fields);
-    return rd.rows;
 }
 
 /* The same run as CSV and as JSONL: the same rows, cell for cell, with
