@@ -227,6 +227,9 @@ static void test_utf8_bom(void **state)
 
 /* UTF-16 and UTF-32 are refused with an error, by byte order mark or by
  * their NUL bytes; the engine then takes the next document as usual. */
+/* A literal's bytes and length, NUL bytes inside it included. */
+#define BYTES(s) s, sizeof s - 1
+
 static void test_utf16_refused(void **state)
 {
     (void)state;
@@ -235,14 +238,15 @@ static void test_utf16_refused(void **state)
         size_t len;
         const char *says;
     } cases[] = {
-        {"\xFF\xFET\0h\0e\0 \0D\0O\0J\0", 16,
+        {BYTES("\xFF\xFET\0h\0e\0 \0D\0O\0J\0"),
          "UTF-16 (little-endian, byte order mark FF FE)"},
-        {"\xFE\xFF\0T\0h\0e", 8, "UTF-16 (big-endian, byte order mark FE FF)"},
-        {"T\0h\0e\0 \0D\0O\0J\0 \0s\0a\0i\0d\0", 24,
+        {BYTES("\xFE\xFF\0T\0h\0e"),
+         "UTF-16 (big-endian, byte order mark FE FF)"},
+        {BYTES("T\0h\0e\0 \0D\0O\0J\0 \0s\0a\0i\0d\0"),
          "UTF-16 (little-endian, no byte order mark"},
-        {"\0T\0h\0e\0 \0D\0O\0J", 16, "UTF-16 (big-endian, no byte order"},
-        {"\xFF\xFE\0\0T\0\0\0", 8, "UTF-32 (little-endian"},
-        {"\0\0\xFE\xFF\0\0\0T", 8, "UTF-32 (big-endian"},
+        {BYTES("\0T\0h\0e\0 \0D\0O\0J"), "UTF-16 (big-endian, no byte order"},
+        {BYTES("\xFF\xFE\0\0T\0\0\0"), "UTF-32 (little-endian"},
+        {BYTES("\0\0\xFE\xFF\0\0\0T"), "UTF-32 (big-endian"},
     };
     for (size_t i = 0; i < G_N_ELEMENTS(cases); i++)
         for (size_t chunk = 1; chunk <= 64; chunk *= 8) {
@@ -774,6 +778,27 @@ static void test_cli_utf16(void **state)
     cli_result_clear(&r);
 }
 
+/* With --input-format lines, a byte order mark starting the file is not
+ * part of the first line's id; a line without an id keeps it out of its
+ * text as any document does. */
+static void test_cli_lines_bom(void **state)
+{
+    put_file(*state, "docs.lines",
+             BOM "memo-1\tOn 3 May 2021 we hired 12 inspectors.\n", -1);
+    put_file(*state, "plain.lines", BOM "On 3 May 2021 we hired.\n", -1);
+    cli_result r = run_cli(*state, "--input-format", "lines", "-t", "date",
+                           "-f", "tsv", "docs.lines", "plain.lines", NULL);
+    assert_int_equal(r.exit, 0);
+    assert_string_equal(r.err, "");
+    char **lines = g_strsplit(r.out, "\n", -1);
+    assert_int_equal(g_strv_length(lines), 4);
+    assert_true(g_str_has_prefix(lines[1], "memo-1\t3\t13\t1\t4\tdate\t"));
+    assert_true(
+        g_str_has_prefix(lines[2], "plain.lines:1\t6\t16\t1\t4\tdate\t"));
+    g_strfreev(lines);
+    cli_result_clear(&r);
+}
+
 /* An empty file, an empty folder: the header and exit 0.  A missing
  * file: exit 2, named. */
 static void test_cli_empty_and_folders(void **state)
@@ -1110,6 +1135,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_summary_guard),
 #define CLI(t) cmocka_unit_test_setup_teardown(t, tmp_setup, tmp_teardown)
         CLI(test_cli_utf16),
+        CLI(test_cli_lines_bom),
         CLI(test_cli_empty_and_folders),
         CLI(test_cli_output_errors),
         CLI(test_cli_output_link),
