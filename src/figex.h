@@ -186,7 +186,10 @@ typedef struct {
  * Writers for the row schema: CSV (RFC 4180, CRLF-free: rows end in LF,
  * fields quoted only when needed) and TSV (one row per line; TAB, LF, CR
  * and backslash inside fields are written as \t, \n, \r and \\).  Both
- * write a header row in `begin`.  The stream stays owned by the caller.
+ * write a header row in `begin`, and write a cell that a spreadsheet
+ * would run as a formula with an apostrophe in front (see
+ * fx_cell_is_formula() and FX_EMIT_RAW_CELLS).  The stream stays owned by
+ * the caller.
  * @return FX_OK, or FX_ERR_NOMEM.
  */
 FX_API fx_status fx_emit_csv_new(fx_sink *out, FILE *stream);
@@ -201,7 +204,29 @@ FX_API fx_status fx_emit_tsv_new(fx_sink *out, FILE *stream);
 #define FX_EMIT_BOM 0x1u
 
 /*
- * fx_emit_csv_new() and fx_emit_tsv_new() with `flags` (FX_EMIT_BOM or 0).
+ * FX_EMIT_RAW_CELLS writes every CSV or TSV cell as it is.  Without it,
+ * a cell for which fx_cell_is_formula() holds ("=HYPERLINK(...)", "@SUM",
+ * "-2+3") is written with one apostrophe (') in front, which spreadsheet
+ * programs take as "this cell is text" and so never run it.  Numbers stay
+ * numbers: "-5" and "+1.5" are left alone.  The change can be undone: a
+ * reader removes one apostrophe from every cell that starts with one or
+ * more apostrophes followed by = + - @ TAB or CR.
+ */
+#define FX_EMIT_RAW_CELLS 0x2u
+
+/*
+ * Whether the CSV and TSV writers neutralise `cell`: after any leading
+ * apostrophes it starts with =, +, -, @, TAB or CR, the characters that
+ * make a spreadsheet read a cell as a formula (OWASP's list), and it is
+ * not a plain decimal number such as "-5" or "+1.5" (with no apostrophe
+ * before it).  The apostrophes count so that the guard can be undone.
+ * @return 1 or 0.
+ */
+FX_API int fx_cell_is_formula(const char *cell);
+
+/*
+ * fx_emit_csv_new() and fx_emit_tsv_new() with `flags`: FX_EMIT_BOM,
+ * FX_EMIT_RAW_CELLS, both (or-ed) or 0.
  * @return FX_OK, FX_ERR_USAGE for an unknown flag, or FX_ERR_NOMEM.
  */
 FX_API fx_status fx_emit_csv_new_ext(fx_sink *out, FILE *stream,
@@ -236,8 +261,9 @@ typedef enum { FX_FORMAT_CSV = 0, FX_FORMAT_TSV, FX_FORMAT_JSONL } fx_format;
  * reach the sink together.  A source name that comes back after another
  * one (the same file named twice, apart) is counted again.
  *
- * `flags` takes FX_EMIT_BOM for CSV and TSV.  The stream stays owned by
- * the caller.
+ * `flags` takes FX_EMIT_BOM and FX_EMIT_RAW_CELLS for CSV and TSV (cells
+ * are neutralised as in fx_emit_csv_new(); JSONL writes them as they
+ * are).  The stream stays owned by the caller.
  * @return FX_OK, FX_ERR_USAGE for an unknown format or flag or a BOM with
  *         JSONL, or FX_ERR_NOMEM.
  */
@@ -351,13 +377,30 @@ FX_API void fx_engine_set_day_first(fx_engine *eng, int day_first);
  */
 FX_API fx_status fx_engine_set_doc_date(fx_engine *eng, const char *iso_date);
 
-/* Start a document named `source` (copied); ends any open one first. */
+/* Start a document named `source` (copied); ends any open one first
+ * (a refusal of that one is not returned again). */
 FX_API fx_status fx_engine_begin(fx_engine *eng, const char *source);
 
-/* Scan the next `len` bytes of the document. */
+/*
+ * Scan the next `len` bytes of the document.  The first bytes of a
+ * document tell its encoding: a UTF-8 byte order mark (EF BB BF) is
+ * skipped (offsets stay those of the input, so the first row starts at
+ * byte 3 or later); UTF-16 or UTF-32 (a byte order mark FF FE, FE FF,
+ * FF FE 00 00 or 00 00 FE FF, or every other byte NUL) is reported to
+ * `diag` as an error and the document is refused: no row of it is made.
+ * The first 64 bytes are held until they are all in (or the document
+ * ends), so the refusal comes from the feed that completes them, or from
+ * fx_engine_finish() for a shorter document.
+ * @return FX_OK; FX_ERR_INPUT when the document is refused (and for every
+ *         later feed of it); or the sink's error, which stops the engine.
+ */
 FX_API fx_status fx_engine_feed(fx_engine *eng, const void *buf, size_t len);
 
-/* End the document: scan what is left and emit its remaining rows. */
+/*
+ * End the document: scan what is left and emit its remaining rows.
+ * @return FX_OK, FX_ERR_INPUT when the document was refused (see
+ *         fx_engine_feed()), or the sink's error.
+ */
 FX_API fx_status fx_engine_finish(fx_engine *eng);
 
 /*

@@ -225,6 +225,12 @@ void fx_lines_free(fx_lines *lines)
  * one, by FILE:LINENO.  Ids are made valid UTF-8, as every cell is. */
 static void begin_document(fx_lines *l, const char *id, size_t len)
 {
+    /* A UTF-8 byte order mark starting the file is not part of its
+     * first id. */
+    if (l->line_no == 1 && len >= 3 && memcmp(id, "\xEF\xBB\xBF", 3) == 0) {
+        id += 3;
+        len -= 3;
+    }
     char *source = len ? g_utf8_make_valid(id, (gssize)len)
                        : g_strdup_printf("%s:%" PRIu64, l->file, l->line_no);
     l->failed = l->ops.begin(l->ops.payload, source);
@@ -413,6 +419,15 @@ bool fx_inputs_read(const fx_reader *r, const fx_input *in,
     }
     if (st == FX_OK)
         st = lines ? fx_lines_finish(lines) : fx_engine_finish(r->engine);
+    else if (st == FX_ERR_INPUT)
+        fx_engine_finish(r->engine); /* close the refused document */
+    if (st == FX_ERR_INPUT) {
+        /* Not UTF-8 text (UTF-16, say): the engine has said why; the
+         * other inputs are still read.  With --input-format lines the
+         * rest of the file is left, since its other lines are alike. */
+        ok = false;
+        st = FX_OK;
+    }
     fx_lines_free(lines);
     if (!is_stdin)
         fclose(fp);

@@ -6,8 +6,11 @@
  *               1  `figex test`: a golden case differs from its expected
  *                  files
  *               2  usage, rule, input or output error
+ *               3  the run finished and its rows are written, but a rule
+ *                  gave up on some text (a PCRE2 limit, a match longer
+ *                  than FX_MAX_MATCH): that text was not fully scanned
  */
-#define _POSIX_C_SOURCE 200809L /* fdopen */
+#define _XOPEN_SOURCE 700 /* fdopen, realpath */
 #include "figex.h"
 #include "golden_test.h"
 #include "inputs.h"
@@ -21,9 +24,11 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define EXIT_TROUBLE 2
+#define EXIT_GAVE_UP 3
 #define DEFAULT_BLOCK ((size_t)1 << 20)
 
 typedef struct {
@@ -46,6 +51,7 @@ typedef struct {
     gboolean version;
     gboolean bom;
     gboolean summary;
+    gboolean raw_cells;
 } options;
 
 /* ---- diagnostics ---- */
@@ -82,6 +88,20 @@ static void print_diag(const fx_diag *d, void *payload)
     else
         fprintf(stderr, "figex: %s: %s: %s\n", file, sev, d->message);
     print_caret(d);
+}
+
+/* Diagnostics found in the text, counted for the exit status. */
+typedef struct {
+    fx_progress *progress; /* erased before printing, or NULL */
+    unsigned warnings;     /* rules that gave up on some text */
+} text_diags;
+
+static void print_text_diag(const fx_diag *d, void *payload)
+{
+    text_diags *t = payload;
+    if (d->severity == FX_SEV_WARNING)
+        t->warnings++;
+    print_diag(d, t->progress);
 }
 
 static void fail_usage(const char *fmt, const char *arg)
@@ -198,10 +218,11 @@ static bool parse_format(const char *name, fx_format *out)
 }
 
 /* The sink for the rows, or for the summary sheet in their place. */
-static fx_status make_sink(fx_sink *out, FILE *fp, fx_format format,
-                           bool bom, bool summary)
+static fx_status make_sink(fx_sink *out, FILE *fp, fx_format format, bool bom,
+                           bool raw_cells, bool summary)
 {
-    unsigned flags = bom ? FX_EMIT_BOM : 0;
+    unsigned flags =
+        (bom ? FX_EMIT_BOM : 0) | (raw_cells ? FX_EMIT_RAW_CELLS : 0);
     if (summary)
         return fx_emit_summary_new(out, fp, format, flags);
     switch (format) {
@@ -213,11 +234,28 @@ static fx_status make_sink(fx_sink *out, FILE *fp, fx_format format,
 
 /* ---- running ---- */
 
-/* Where rows go: stdout, or a temporary file renamed on success. */
+/* Where rows go: stdout; or a temporary file beside the target, renamed
+ * over it on success; or, when -o names a device or a pipe, that, written
+ * in place. */
 typedef struct {
     FILE *fp;
-    char *tmp;
+    char *tmp;     /* the temporary file, or NULL */
+    char *target;  /* what `tmp` is renamed to: -o's path, its links
+                      followed */
+    bool in_place; /* -o names something that is not a regular file */
 } output;
+
+/* A file renamed over a device would replace the device itself (as root,
+ * -o /dev/full would put a regular file in its place), and one renamed
+ * over /dev/stdout would replace that link: those, and anything else that
+ * is not a regular file (a FIFO), are written in place. */
+static bool write_in_place(const char *path)
+{
+    struct stat st;
+    return g_str_has_prefix(path, "/dev/") ||
+           g_str_has_prefix(path, "/proc/") ||
+           (stat(path, &st) == 0 && !S_ISREG(st.st_mode));
+}
 
 static bool open_output(output *o, const char *path)
 {
@@ -225,13 +263,42 @@ static bool open_output(output *o, const char *path)
         o->fp = stdout;
         return true;
     }
-    char *dir = g_path_get_dirname(path), *base = g_path_get_basename(path);
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "figex: %s: error: cannot write output: %s\n", path,
+                g_strerror(EISDIR));
+        return false;
+    }
+    if (write_in_place(path)) {
+        o->in_place = true;
+        if (!(o->fp = fopen(path, "wb"))) {
+            fprintf(stderr, "figex: %s: error: cannot open output: %s\n", path,
+                    g_strerror(errno));
+            return false;
+        }
+        return true;
+    }
+    /* Through a link to a file, the file is replaced and the link kept. */
+    char *real = realpath(path, NULL);
+    o->target = g_strdup(real ? real : path);
+    free(real);
+    char *dir = g_path_get_dirname(o->target);
+    char *base = g_path_get_basename(o->target);
     char *name = g_strdup_printf(".%s.XXXXXX", base);
     o->tmp = g_build_filename(dir, name, NULL);
     g_free(dir);
     g_free(base);
     g_free(name);
     int fd = g_mkstemp(o->tmp);
+    /* mkstemp makes the file 0600; the output gets the mode of the file
+     * it replaces, or the one the umask gives a new file. */
+    mode_t mask = umask(0);
+    umask(mask);
+    struct stat old;
+    mode_t mode =
+        stat(o->target, &old) == 0 ? old.st_mode & 07777 : 0666 & ~mask;
+    if (fd >= 0)
+        fchmod(fd, mode);
     if (fd < 0 || !(o->fp = fdopen(fd, "wb"))) {
         fprintf(stderr, "figex: %s: error: cannot create output: %s\n", path,
                 g_strerror(errno));
@@ -239,6 +306,8 @@ static bool open_output(output *o, const char *path)
             close(fd);
             g_unlink(o->tmp);
         }
+        g_clear_pointer(&o->tmp, g_free);
+        g_clear_pointer(&o->target, g_free);
         return false;
     }
     return true;
@@ -247,17 +316,25 @@ static bool open_output(output *o, const char *path)
 /* Commit or discard the output; false when writing it failed. */
 static bool close_output(output *o, const char *path, bool commit)
 {
+    if (o->in_place) {
+        bool ok = fclose(o->fp) == 0;
+        if (commit && !ok)
+            fprintf(stderr, "figex: %s: error: cannot write output: %s\n",
+                    path, g_strerror(errno));
+        o->in_place = false;
+        return ok || !commit;
+    }
     if (!o->tmp)
         return fflush(stdout) == 0 || !commit;
     bool ok = fclose(o->fp) == 0;
-    bool renamed = commit && ok && g_rename(o->tmp, path) == 0;
+    bool renamed = commit && ok && g_rename(o->tmp, o->target) == 0;
     if (commit && !renamed)
         fprintf(stderr, "figex: %s: error: cannot write output: %s\n", path,
                 g_strerror(errno));
     if (!renamed)
         g_unlink(o->tmp);
-    g_free(o->tmp);
-    o->tmp = NULL;
+    g_clear_pointer(&o->tmp, g_free);
+    g_clear_pointer(&o->target, g_free);
     return renamed || !commit;
 }
 
@@ -376,6 +453,9 @@ int main(int argc, char **argv)
         {"bom", 0, 0, G_OPTION_ARG_NONE, &opt.bom,
          "Start CSV or TSV output with a UTF-8 byte order mark (for "
          "Excel)", NULL},
+        {"raw-cells", 0, 0, G_OPTION_ARG_NONE, &opt.raw_cells,
+         "Write CSV and TSV cells as they are: no apostrophe before cells "
+         "that a spreadsheet would run as formulas (=, +, -, @)", NULL},
         {"summary", 0, 0, G_OPTION_ARG_NONE, &opt.summary,
          "Write counts per type, value and unit instead of the rows",
          NULL},
@@ -437,7 +517,9 @@ int main(int argc, char **argv)
              "(figex score --help).");
     g_option_context_set_description(
         ctx, "Exit status: 0 success (also with no rows); 1 'figex test': "
-             "a case differs;\n2 usage, rule, input or output error.\n");
+             "a case differs;\n2 usage, rule, input or output error; 3 the "
+             "rows are written but a rule\ngave up on some text (a PCRE2 "
+             "limit), which was not fully scanned.\n");
     g_option_context_add_main_entries(ctx, entries, NULL);
     GError *err = NULL;
     int status = EXIT_TROUBLE;
@@ -447,6 +529,7 @@ int main(int argc, char **argv)
     GPtrArray *inputs = NULL;
     fx_progress *progress = NULL;
     output out = {0};
+    text_diags diags = {NULL, 0};
     char *buf = NULL, *def_rules = NULL;
     if (!g_option_context_parse(ctx, &argc, &argv, &err)) {
         fail_usage("%s", err->message);
@@ -542,9 +625,11 @@ int main(int argc, char **argv)
         fx_inputs_expand((const char *const *)argv + 1, (size_t)(argc - 1),
                          (const char *const *)opt.globs);
     progress = fx_progress_new(progress_mode, stderr, fx_inputs_total(inputs));
-    if (make_sink(&sink, out.fp, format, opt.bom, opt.summary) != FX_OK ||
+    diags.progress = progress;
+    if (make_sink(&sink, out.fp, format, opt.bom, opt.raw_cells,
+                  opt.summary) != FX_OK ||
         fx_engine_new(&eng, rs, fx_progress_sink(progress, &sink),
-                      print_diag, progress) != FX_OK ||
+                      print_text_diag, &diags) != FX_OK ||
         fx_engine_set_threads(eng, (unsigned)opt.jobs) != FX_OK) {
         fprintf(stderr, "figex: error: out of memory\n");
         close_output(&out, opt.output, false);
@@ -565,11 +650,15 @@ int main(int argc, char **argv)
             inputs_ok = false;
     if (st == FX_OK)
         st = sink.finish(sink.payload);
+    int write_errno = errno;
     fx_progress_end(progress);
-    if (st != FX_OK)
+    /* The reader of a pipe went away (`figex big.txt | head -1` with
+     * SIGPIPE ignored): it wanted no more rows, so nothing is said. */
+    bool pipe_closed = st == FX_ERR_IO && !opt.output && write_errno == EPIPE;
+    if (st != FX_OK && !pipe_closed)
         fprintf(stderr, "figex: %s: error: %s\n",
                 opt.output ? opt.output : "standard output",
-                st == FX_ERR_IO ? g_strerror(errno) : fx_status_str(st));
+                st == FX_ERR_IO ? g_strerror(write_errno) : fx_status_str(st));
     if (opt.stats)
         print_stats(rs, eng);
     bool ok = st == FX_OK && inputs_ok;
@@ -578,7 +667,12 @@ int main(int argc, char **argv)
                 opt.output);
     if (!close_output(&out, opt.output, ok))
         ok = false;
-    status = ok ? 0 : EXIT_TROUBLE;
+    if (ok && diags.warnings)
+        fprintf(stderr,
+                "figex: warning: %u time%s a rule gave up on the text (see "
+                "above); that text was not fully scanned (exit status 3)\n",
+                diags.warnings, diags.warnings == 1 ? "" : "s");
+    status = !ok ? EXIT_TROUBLE : diags.warnings ? EXIT_GAVE_UP : 0;
 done:
     fx_engine_free(eng);
     fx_progress_free(progress);

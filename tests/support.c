@@ -3,8 +3,10 @@
  */
 #include "support.h"
 
+#include <csv.h>
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -104,4 +106,59 @@ char *run_bundled_type(const char *text, const char *type,
     run_opts o = opts ? *opts : (run_opts){0};
     o.type_mask = 1u << t;
     return run_bundled(text, &o);
+}
+
+/* ---- reading CSV back ---- */
+
+typedef struct {
+    GPtrArray *rows;   /* of GPtrArray of char* */
+    GPtrArray *fields; /* the row being read */
+} csv_read;
+
+static void on_field(void *s, size_t len, void *data)
+{
+    csv_read *rd = data;
+    g_ptr_array_add(rd->fields, g_strndup(s ? s : "", len));
+}
+
+static void on_row(int c, void *data)
+{
+    (void)c;
+    csv_read *rd = data;
+    g_ptr_array_add(rd->rows, rd->fields);
+    rd->fields = g_ptr_array_new_with_free_func(g_free);
+}
+
+GPtrArray *parse_csv(const char *data, size_t len)
+{
+    struct csv_parser p;
+    g_assert(csv_init(&p, CSV_STRICT | CSV_STRICT_FINI) == 0);
+    csv_read rd = {
+        g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref),
+        g_ptr_array_new_with_free_func(g_free)};
+    size_t used = csv_parse(&p, data, len, on_field, on_row, &rd);
+    if (used != len)
+        fprintf(stderr, "csv_parse: %s\n", csv_strerror(csv_error(&p)));
+    g_assert(used == len);
+    g_assert(csv_fini(&p, on_field, on_row, &rd) == 0);
+    csv_free(&p);
+    g_ptr_array_unref(rd.fields);
+    return rd.rows;
+}
+
+/* ---- rules written by a test ---- */
+
+fx_ruleset *load_rules_text(const char *text)
+{
+    char *dir = g_dir_make_tmp("figex-rules-XXXXXX", NULL);
+    g_assert(dir);
+    char *path = g_build_filename(dir, "test.rules", NULL);
+    g_assert(g_file_set_contents(path, text, -1, NULL));
+    const char *paths[] = {path};
+    fx_ruleset *rs = NULL;
+    g_assert(fx_ruleset_load(&rs, paths, 1, NULL, NULL) == FX_OK);
+    remove_tree(dir);
+    g_free(path);
+    g_free(dir);
+    return rs;
 }

@@ -51,4 +51,13 @@ char *run_bundled(const char *text, const run_opts *opts);
 char *run_bundled_type(const char *text, const char *type,
                        const run_opts *opts);
 
+/* Read CSV back with libcsv in its strict mode, failing the test on a
+ * syntax error: a GPtrArray of rows, each a GPtrArray of its cells as
+ * strings.  The caller frees it with g_ptr_array_unref(). */
+GPtrArray *parse_csv(const char *data, size_t len);
+
+/* Load the rules `text` from a file written into a fresh temporary
+ * folder, which is removed again; the load must succeed. */
+fx_ruleset *load_rules_text(const char *text);
+
 #endif

@@ -14,13 +14,13 @@
 
 #include <cmocka.h>
 
-#include <csv.h>
 #include <glib.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "figex.h"
+#include "support.h"
 
 /* NULL-terminated for g_strjoinv. */
 static const char *const columns[FX_COL_COUNT + 1] = {
@@ -97,45 +97,6 @@ static void write_rows(fx_sink *sink, memout *m, const fx_row *rows,
         assert_int_equal(sink->row(sink->payload, &rows[i]), FX_OK);
     assert_int_equal(sink->finish(sink->payload), FX_OK);
     memout_close(m);
-}
-
-/* ---- libcsv reader ---- */
-
-typedef struct {
-    GPtrArray *rows;   /* of GPtrArray of char* */
-    GPtrArray *fields; /* the row being read */
-} csv_read;
-
-static void on_field(void *s, size_t len, void *data)
-{
-    csv_read *rd = data;
-    g_ptr_array_add(rd->fields, g_strndup(s ? s : "", len));
-}
-
-static void on_row(int c, void *data)
-{
-    (void)c;
-    csv_read *rd = data;
-    g_ptr_array_add(rd->rows, rd->fields);
-    rd->fields = g_ptr_array_new_with_free_func(g_free);
-}
-
-static GPtrArray *parse_csv(const char *data, size_t len)
-{
-    struct csv_parser p;
-    assert_int_equal(csv_init(&p, CSV_STRICT | CSV_STRICT_FINI), 0);
-    csv_read rd = {
-        g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref),
-        g_ptr_array_new_with_free_func(g_free)};
-    size_t used = csv_parse(&p, data, len, on_field, on_row, &rd);
-    if (used != len)
-        print_message("csv_parse: %s\n", csv_strerror(csv_error(&p)));
-    assert_int_equal(used, len);
-    assert_int_equal(csv_fini(&p, on_field, on_row, &rd), 0);
-    csv_free(&p);
-    assert_int_equal(rd.fields->len, 0); /* every row was ended */
-    g_ptr_array_unref(rd.fields);
-    return rd.rows;
 }
 
 /* ---- schema ---- */

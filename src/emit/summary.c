@@ -35,7 +35,8 @@
  * with the quoting and escapes of csv.c and tsv.c (each emitter file sees
  * only figex.h, so the few lines are repeated here), JSONL through
  * json-glib with count and sources as integers and the repair described in
- * jsonl.c.
+ * jsonl.c.  CSV and TSV cells that a spreadsheet would run as formulas
+ * get an apostrophe in front, as in csv.c, unless FX_EMIT_RAW_CELLS.
  */
 #include "../figex.h"
 
@@ -64,6 +65,7 @@ typedef struct {
     FILE *fp;
     fx_format format;
     bool bom;
+    bool raw;            /* FX_EMIT_RAW_CELLS: no apostrophe before formulas */
     GHashTable *entries; /* set of entry, owned */
     GHashTable *sources; /* set of interned source names, owned */
     const char *source;  /* interned source of the latest row, or NULL */
@@ -151,20 +153,28 @@ static int compare_entries(const void *a, const void *b)
 }
 
 /* As csv.c: quoted only when a spreadsheet would misread it bare. */
-static bool csv_put(FILE *fp, const char *s, bool first)
+static bool csv_put(FILE *fp, const char *s, bool first, bool raw)
 {
     size_t n = strlen(s);
     if (!first && fputc(',', fp) == EOF)
         return false;
+    if (!raw && fx_cell_is_formula(s)) {
+        char *guarded = g_strconcat("'", s, NULL);
+        bool ok = csv_put(fp, guarded, true, true);
+        g_free(guarded);
+        return ok;
+    }
     if (strpbrk(s, ",\"\r\n\t") || (n > 0 && (s[0] == ' ' || s[n - 1] == ' ')))
         return csv_fwrite(fp, s, n) == 0;
     return fwrite(s, 1, n, fp) == n;
 }
 
 /* As tsv.c: TAB, LF, CR and backslash as \t, \n, \r and \\. */
-static bool tsv_put(FILE *fp, const char *s, bool first)
+static bool tsv_put(FILE *fp, const char *s, bool first, bool raw)
 {
     if (!first && fputc('\t', fp) == EOF)
+        return false;
+    if (!raw && fx_cell_is_formula(s) && fputc('\'', fp) == EOF)
         return false;
     for (; *s; s++) {
         const char *esc = *s == '\t'   ? "\\t"
@@ -179,11 +189,11 @@ static bool tsv_put(FILE *fp, const char *s, bool first)
 }
 
 static bool put_record(FILE *fp, fx_format format,
-                       const char *const cells[SUMMARY_COLS])
+                       const char *const cells[SUMMARY_COLS], bool raw)
 {
     for (int c = 0; c < SUMMARY_COLS; c++)
-        if (!(format == FX_FORMAT_CSV ? csv_put(fp, cells[c], c == 0)
-                                      : tsv_put(fp, cells[c], c == 0)))
+        if (!(format == FX_FORMAT_CSV ? csv_put(fp, cells[c], c == 0, raw)
+                                      : tsv_put(fp, cells[c], c == 0, raw)))
             return false;
     return fputc('\n', fp) != EOF;
 }
@@ -238,7 +248,7 @@ static bool put_entries(summary_out *o, GPtrArray *sorted)
         g_object_unref(gen);
         return ok;
     }
-    if (!put_record(o->fp, o->format, summary_columns))
+    if (!put_record(o->fp, o->format, summary_columns, true))
         return false;
     for (guint i = 0; i < sorted->len; i++) {
         const entry *e = g_ptr_array_index(sorted, i);
@@ -247,7 +257,7 @@ static bool put_entries(summary_out *o, GPtrArray *sorted)
         snprintf(sources, sizeof sources, "%" PRIu64, e->sources);
         const char *const cells[SUMMARY_COLS] = {e->type, e->value, e->unit,
                                                  count, sources};
-        if (!put_record(o->fp, o->format, cells))
+        if (!put_record(o->fp, o->format, cells, o->raw))
             return false;
     }
     return true;
@@ -282,13 +292,14 @@ fx_status fx_emit_summary_new(fx_sink *out, FILE *stream, fx_format format,
     if (format != FX_FORMAT_CSV && format != FX_FORMAT_TSV &&
         format != FX_FORMAT_JSONL)
         return FX_ERR_USAGE;
-    if ((flags & ~FX_EMIT_BOM) ||
+    if ((flags & ~(FX_EMIT_BOM | FX_EMIT_RAW_CELLS)) ||
         (format == FX_FORMAT_JSONL && (flags & FX_EMIT_BOM)))
         return FX_ERR_USAGE;
     summary_out *o = g_new0(summary_out, 1);
     o->fp = stream;
     o->format = format;
     o->bom = (flags & FX_EMIT_BOM) != 0;
+    o->raw = (flags & FX_EMIT_RAW_CELLS) != 0;
     o->entries = g_hash_table_new_full(entry_hash, entry_equal, g_free, NULL);
     o->sources = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     *out = (fx_sink){"summary",      summary_begin, summary_row,

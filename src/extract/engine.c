@@ -29,6 +29,12 @@
  * before them.  Text before the earliest offset anyone still needs (minus
  * room for lookbehinds) is dropped from the window, so memory stays
  * bounded however long the document is.
+ *
+ * The first FX_SNIFF bytes of a document are held until they show what
+ * the text is (sniff()): a UTF-8 byte order mark is dropped, so that the
+ * text starts at byte 3 (`origin`) and offsets stay those of the file;
+ * UTF-16 and UTF-32, whose letters would come out between NUL bytes and
+ * match nothing, are refused with an error rather than scanned as junk.
  */
 #include "internal.h"
 
@@ -43,6 +49,9 @@
 #define FX_TRIGGER_BLOCK 4096
 /* A statistic looks this far past its end for the end of its sentence. */
 #define FX_SENTENCE_MAX 4096
+/* Bytes of a document looked at before its first scan, to tell UTF-16
+ * from UTF-8: enough for 32 UTF-16 code units. */
+#define FX_SNIFF 64
 
 typedef struct {
     uint64_t start, end; /* absolute, half-open */
@@ -104,6 +113,10 @@ struct fx_engine {
     size_t scan_len;     /* bytes a scan may look at: len less any
                             incomplete UTF-8 character at the end */
     uint64_t base;
+    uint64_t origin;     /* where the text starts: 3 after a UTF-8 byte
+                            order mark, else 0; origin <= base */
+    bool sniffed;        /* the document's first bytes were looked at */
+    bool refused;        /* not UTF-8 (sniff()): no byte of it is scanned */
     uint64_t *next;      /* per rule: next search offset, base <= next */
     bool *skip_line;     /* per rule: gave up; resume after the next LF */
     size_t context;      /* bytes kept before the earliest needed offset */
@@ -111,6 +124,7 @@ struct fx_engine {
     GArray *ready;       /* of cand: winners not yet emitted */
     uint64_t cur_pos;    /* text cursor: cur_* describe offset cur_pos */
     uint64_t cur_line, cur_col;
+    bool cur_cr;                          /* the byte before cur_pos is a CR */
     uint64_t cur_sentence, cur_paragraph; /* boundaries passed so far */
     uint64_t held_start; /* the statistic waiting for its sentence end */
     uint64_t held_scanned; /* and how far that end was looked for */
@@ -290,11 +304,15 @@ static void reset_document(fx_engine *e)
     drop_all(e->ready);
     e->len = 0;
     e->base = 0;
+    e->origin = 0;
+    e->sniffed = false;
+    e->refused = false;
     memset(e->next, 0, sizeof(uint64_t) * MAX(e->rs->rules->len, 1));
     memset(e->skip_line, 0, sizeof(bool) * MAX(e->rs->rules->len, 1));
     e->cur_pos = 0;
     e->cur_line = 1;
     e->cur_col = 1;
+    e->cur_cr = false;
     e->cur_sentence = e->cur_paragraph = 0;
     e->held_start = UINT64_MAX;
     e->held_scanned = 0;
@@ -554,6 +572,8 @@ static void on_trigger(void *payload, const fx_trigger *t, uint64_t end)
 static void find_triggers(fx_engine *e)
 {
     uint64_t end = e->base + e->scan_len;
+    if (e->lit_pos < e->base)
+        e->lit_pos = e->base; /* text starts after a byte order mark */
     if (!e->prefilter || e->lit_pos >= end)
         return;
     /* Both scanners take turns over small blocks, so that triggers come
@@ -636,7 +656,7 @@ static void scan_rule(fx_engine *e, scanner *sc, guint i, bool final)
     const fx_rule *r = g_ptr_array_index(e->rs->rules, i);
     size_t off = (size_t)(e->next[i] - e->base);
     uint32_t opts = (final ? 0 : PCRE2_PARTIAL_HARD) |
-                    (e->base > 0 ? PCRE2_NOTBOL : 0);
+                    (e->base > e->origin ? PCRE2_NOTBOL : 0);
     if (e->skip_line[i]) {
         /* The line may end in a later chunk: keep skipping until it does,
          * so that the outcome does not depend on the chunking. */
@@ -824,12 +844,14 @@ static void advance_cursor(fx_engine *e, uint64_t to)
             e->cur_sentence += b != FX_BOUNDARY_NONE;
             e->cur_paragraph += b == FX_BOUNDARY_PARAGRAPH;
         }
-        if (c == '\n') {
-            e->cur_line++;
+        /* LF, CRLF and a lone CR (old Mac files) each end a line. */
+        if (c == '\n' || c == '\r') {
+            e->cur_line += c == '\r' || !e->cur_cr;
             e->cur_col = 1;
         } else if ((c & 0xC0) != 0x80) {
             e->cur_col++;
         }
+        e->cur_cr = c == '\r';
     }
     e->cur_pos = to;
 }
@@ -1166,6 +1188,81 @@ static void process(fx_engine *e, bool final)
     }
 }
 
+/* ---- the start of a document ---- */
+
+/* UTF-16 without a byte order mark, as English text is: one byte of each
+ * pair NUL and the other not, in at least 3 pairs out of 4. */
+static const char *utf16_by_nuls(const unsigned char *b, size_t n)
+{
+    size_t pairs = MIN(n, (size_t)FX_SNIFF) / 2, le = 0, be = 0;
+    if (pairs < 4)
+        return NULL;
+    for (size_t i = 0; i < pairs; i++) {
+        le += b[2 * i] != 0 && b[2 * i + 1] == 0;
+        be += b[2 * i] == 0 && b[2 * i + 1] != 0;
+    }
+    if (4 * le >= 3 * pairs)
+        return "UTF-16 (little-endian, no byte order mark: every other "
+               "byte is NUL)";
+    if (4 * be >= 3 * pairs)
+        return "UTF-16 (big-endian, no byte order mark: every other byte "
+               "is NUL)";
+    return NULL;
+}
+
+/*
+ * Look at the first bytes of the document, once FX_SNIFF of them (or all
+ * of a shorter one) are in the window: drop a UTF-8 byte order mark, or
+ * refuse the document when it is UTF-16 or UTF-32.  Returns false when
+ * it is refused; its bytes are then dropped and it makes no row.
+ */
+static bool sniff(fx_engine *e)
+{
+    static const struct {
+        const char *mark;
+        size_t len;
+        const char *what;
+    } marks[] = {
+        /* UTF-32 first: its little-endian mark starts as UTF-16's does. */
+        {"\xFF\xFE\0\0", 4,
+         "UTF-32 (little-endian, byte order mark FF FE 00 00)"},
+        {"\0\0\xFE\xFF", 4, "UTF-32 (big-endian, byte order mark 00 00 FE FF)"},
+        {"\xFF\xFE", 2, "UTF-16 (little-endian, byte order mark FF FE)"},
+        {"\xFE\xFF", 2, "UTF-16 (big-endian, byte order mark FE FF)"},
+    };
+    const unsigned char *b = (const unsigned char *)e->buf;
+    const char *what = NULL;
+    e->sniffed = true;
+    for (size_t i = 0; i < G_N_ELEMENTS(marks) && !what; i++)
+        if (e->len >= marks[i].len &&
+            memcmp(b, marks[i].mark, marks[i].len) == 0)
+            what = marks[i].what;
+    if (!what)
+        what = utf16_by_nuls(b, e->len);
+    if (what) {
+        char *msg = g_strdup_printf(
+            "the text is %s, not UTF-8; not scanned (convert it first, "
+            "e.g. iconv -f %.6s -t UTF-8)",
+            what, what);
+        fx_diag d = {FX_SEV_ERROR, e->source, 0, 0, 0, msg, NULL, 1};
+        if (e->rep.fn)
+            e->rep.fn(&d, e->rep.payload);
+        g_free(msg);
+        e->refused = true;
+        e->len = 0;
+        return false;
+    }
+    if (e->len >= 3 && memcmp(b, "\xEF\xBB\xBF", 3) == 0) {
+        /* Not text: the window starts after it, offsets stay the file's. */
+        memmove(e->buf, e->buf + 3, e->len - 3);
+        e->len -= 3;
+        e->base = e->origin = e->cur_pos = 3;
+        for (guint i = 0; i < e->rs->rules->len; i++)
+            e->next[i] = 3;
+    }
+    return true;
+}
+
 /* ---- public calls ---- */
 
 fx_status fx_engine_begin(fx_engine *e, const char *source)
@@ -1175,6 +1272,8 @@ fx_status fx_engine_begin(fx_engine *e, const char *source)
     fx_status st = FX_OK;
     if (e->open)
         st = fx_engine_finish(e);
+    if (st == FX_ERR_INPUT)
+        st = FX_OK; /* the last document was refused, and said so */
     g_free(e->source);
     e->source = g_strdup(source ? source : "-");
     reset_document(e);
@@ -1188,6 +1287,8 @@ fx_status fx_engine_feed(fx_engine *e, const void *data, size_t len)
         return FX_ERR_USAGE;
     if (!e->open)
         fx_engine_begin(e, NULL);
+    if (e->refused)
+        return FX_ERR_INPUT;
     const char *p = data;
     while (len > 0 && !e->failed) {
         size_t take = MIN(len, FX_SLICE);
@@ -1197,9 +1298,13 @@ fx_status fx_engine_feed(fx_engine *e, const void *data, size_t len)
         }
         memcpy(e->buf + e->len, p, take);
         e->len += take;
-        process(e, false);
         p += take;
         len -= take;
+        if (!e->sniffed && e->len < FX_SNIFF)
+            continue; /* too few bytes yet to tell the encoding */
+        if (!e->sniffed && !sniff(e))
+            return FX_ERR_INPUT;
+        process(e, false);
     }
     return e->failed;
 }
@@ -1210,8 +1315,10 @@ fx_status fx_engine_finish(fx_engine *e)
         return FX_ERR_USAGE;
     if (!e->open)
         return e->failed;
-    process(e, true);
+    bool refused = e->refused || (!e->sniffed && !sniff(e));
+    if (!refused)
+        process(e, true);
     reset_document(e);
     e->open = false;
-    return e->failed;
+    return e->failed ? e->failed : refused ? FX_ERR_INPUT : FX_OK;
 }

@@ -51,6 +51,31 @@ const char *fx_column_name(fx_column col)
     return (unsigned)col < FX_COL_COUNT ? column_names[col] : NULL;
 }
 
+/* "-5", "+1.5", "6500000": a plain decimal number. */
+static bool plain_number(const char *s)
+{
+    if (*s == '-' || *s == '+')
+        s++;
+    if (!g_ascii_isdigit(*s))
+        return false;
+    while (g_ascii_isdigit(*s))
+        s++;
+    if (*s == '.' && g_ascii_isdigit(s[1]))
+        for (s++; g_ascii_isdigit(*s);)
+            s++;
+    return *s == '\0';
+}
+
+int fx_cell_is_formula(const char *cell)
+{
+    const char *s = cell;
+    while (*s == '\'')
+        s++;
+    if (!*s || !strchr("=+-@\t\r", *s))
+        return 0;
+    return s > cell || !plain_number(s);
+}
+
 static const char *number_cell(uint64_t v, char buf[FX_CELL_BUF])
 {
     snprintf(buf, FX_CELL_BUF, "%" PRIu64, v);

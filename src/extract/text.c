@@ -4,7 +4,8 @@
  * "U.S. Department of\n  Justice" becomes "U.S. Department of Justice":
  * each run of whitespace (line breaks, tabs, no-break spaces) turns into
  * one space, the ends are trimmed, and bytes that are not UTF-8 become
- * U+FFFD so that every output cell is valid UTF-8.
+ * U+FFFD so that every output cell is valid UTF-8.  So does a NUL byte:
+ * a cell is a C string, which a NUL would silently cut short.
  */
 #include "internal.h"
 
@@ -45,7 +46,7 @@ void fx_text__fold(GString *out, const char *s, gsize len)
             g_string_append_c(out, ' ');
         pending_space = false;
         gunichar ch = g_utf8_get_char_validated(s, end - s);
-        if (ch == (gunichar)-1 || ch == (gunichar)-2) {
+        if (ch == 0 || ch == (gunichar)-1 || ch == (gunichar)-2) {
             g_string_append(out, "\xEF\xBF\xBD");
             s++;
             continue;
