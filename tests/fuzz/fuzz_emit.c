@@ -1,18 +1,23 @@
 /*
- * fuzz_emit.c: the CSV and TSV writers, read back.
+ * fuzz_emit.c: the CSV, TSV and JSON Lines writers, read back.
  *
- * Byte 0 holds flags: bit 0 TSV (else CSV), bit 1 a byte order mark,
- * bit 2 fold the text cell as the engine does.  The rest, split at NUL
- * bytes, gives the string cells, 14 to a row (a last short row is padded
- * with ""); the numbers and the type come from the cells' lengths.  The
- * rows are written into a memory stream, read back (CSV with libcsv, TSV
- * by undoing its escapes), and every cell must come back as it went in,
- * the header row first.
+ * Byte 0 holds flags: bits 0-1 the format (0 and 3 CSV, 1 TSV, 2 JSON
+ * Lines), bit 2 a byte order mark (CSV and TSV), bit 3 fold the text
+ * cell as the engine does.  The rest, split at NUL bytes, gives the
+ * string cells, 14 to a row (a last short row is padded with ""); the
+ * numbers and the type come from the cells' lengths.  The rows are
+ * written into a memory stream and read back (CSV with libcsv, TSV by
+ * undoing its escapes, JSON Lines with json-glib), and every cell must
+ * come back as it went in, after the header row of CSV and TSV.  JSON
+ * takes only valid UTF-8 and numbers below 2^63, as the engine's rows
+ * are, so for it the cells are made valid first.
  */
 #include "fuzz.h"
 #include "internal.h"
 
 #include <csv.h>
+#include <inttypes.h>
+#include <json-glib/json-glib.h>
 #include <string.h>
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -99,8 +104,42 @@ static void read_tsv(table *t, const char *buf, size_t len)
     g_string_free(cell, TRUE);
 }
 
+/* JSON Lines: one object a line, its members the columns in order. */
+static void read_jsonl(table *t, const char *buf, size_t len)
+{
+    JsonParser *parser = json_parser_new();
+    const char *s = buf, *end = buf + len;
+    while (s < end) {
+        const char *nl = memchr(s, '\n', (size_t)(end - s));
+        FUZZ_CHECK(nl != NULL);
+        FUZZ_CHECK(json_parser_load_from_data(parser, s, nl - s, NULL));
+        JsonNode *root = json_parser_get_root(parser);
+        FUZZ_CHECK(JSON_NODE_HOLDS_OBJECT(root));
+        JsonObject *obj = json_node_get_object(root);
+        FUZZ_CHECK(json_object_get_size(obj) == FX_COL_COUNT);
+        JsonObjectIter it;
+        const char *name;
+        JsonNode *node;
+        json_object_iter_init_ordered(&it, obj);
+        for (int c = 0; json_object_iter_next_ordered(&it, &name, &node);
+             c++) {
+            FUZZ_CHECK(strcmp(name, fx_column_name((fx_column)c)) == 0);
+            FUZZ_CHECK(JSON_NODE_HOLDS_VALUE(node));
+            if (json_node_get_value_type(node) == G_TYPE_INT64)
+                g_ptr_array_add(t->row,
+                                g_strdup_printf("%" G_GINT64_FORMAT,
+                                                json_node_get_int(node)));
+            else
+                g_ptr_array_add(t->row, g_strdup(json_node_get_string(node)));
+        }
+        table_end_row(t);
+        s = nl + 1;
+    }
+    g_object_unref(parser);
+}
+
 /* Point the string fields of `row` at `cells` (NSTRINGS of them). */
-static void make_row(fx_row *row, char **cells, unsigned index)
+static void make_row(fx_row *row, char **cells, unsigned index, bool json)
 {
     const char **s[NSTRINGS] = {
         &row->source,  &row->text,        &row->value,     &row->low,
@@ -119,13 +158,22 @@ static void make_row(fx_row *row, char **cells, unsigned index)
     row->line = n >> (index % 64);
     row->column = index;
     row->type = (fx_type)(n % FX_TYPE_IGNORE); /* the types of rows */
+    if (json) {
+        row->start_byte &= INT64_MAX;
+        row->end_byte &= INT64_MAX;
+        row->line &= INT64_MAX;
+    }
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 1)
         return 0;
-    bool tsv = data[0] & 1, bom = data[0] & 2, fold = data[0] & 4;
+    fx_format format = (fx_format)(data[0] & 3);
+    if (format > FX_FORMAT_JSONL)
+        format = FX_FORMAT_CSV;
+    bool json = format == FX_FORMAT_JSONL;
+    bool bom = !json && (data[0] & 4), fold = data[0] & 8;
 
     /* The cells, NUL-separated, padded to whole rows. */
     GPtrArray *cells = g_ptr_array_new_with_free_func(g_free);
@@ -133,7 +181,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     while (s < end) {
         const char *z = memchr(s, '\0', (size_t)(end - s));
         const char *e = z ? z : end;
-        g_ptr_array_add(cells, g_strndup(s, (gsize)(e - s)));
+        g_ptr_array_add(cells, json ? g_utf8_make_valid(s, e - s)
+                                    : g_strndup(s, (gsize)(e - s)));
         s = z ? z + 1 : end;
     }
     while (cells->len % NSTRINGS)
@@ -154,12 +203,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FUZZ_CHECK(fp != NULL);
     fx_sink sink;
     unsigned flags = bom ? FX_EMIT_BOM : 0;
-    FUZZ_CHECK((tsv ? fx_emit_tsv_new_ext(&sink, fp, flags)
-                    : fx_emit_csv_new_ext(&sink, fp, flags)) == FX_OK);
+    fx_status made = json ? fx_emit_jsonl_new(&sink, fp)
+                     : format == FX_FORMAT_TSV
+                         ? fx_emit_tsv_new_ext(&sink, fp, flags)
+                         : fx_emit_csv_new_ext(&sink, fp, flags);
+    FUZZ_CHECK(made == FX_OK);
     FUZZ_CHECK(sink.begin(sink.payload) == FX_OK);
     for (unsigned r = 0; r < nrows; r++) {
         fx_row row;
-        make_row(&row, (char **)&cells->pdata[r * NSTRINGS], r);
+        make_row(&row, (char **)&cells->pdata[r * NSTRINGS], r, json);
         FUZZ_CHECK(sink.row(sink.payload, &row) == FX_OK);
     }
     FUZZ_CHECK(sink.finish(sink.payload) == FX_OK);
@@ -174,21 +226,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t text_len = len - (size_t)(text - buf);
     table t;
     table_init(&t);
-    if (tsv)
+    if (json)
+        read_jsonl(&t, text, text_len);
+    else if (format == FX_FORMAT_TSV)
         read_tsv(&t, text, text_len);
     else
         read_csv(&t, text, text_len);
-    FUZZ_CHECK(t.rows->len == nrows + 1);
-    for (unsigned r = 0; r <= nrows; r++) {
+    /* A header row first, but in JSON Lines. */
+    unsigned header = json ? 0 : 1;
+    FUZZ_CHECK(t.rows->len == nrows + header);
+    for (unsigned r = 0; r < t.rows->len; r++) {
         GPtrArray *got = g_ptr_array_index(t.rows, r);
         FUZZ_CHECK(got->len == FX_COL_COUNT);
         fx_row row;
-        if (r > 0)
-            make_row(&row, (char **)&cells->pdata[(r - 1) * NSTRINGS], r - 1);
+        if (r >= header)
+            make_row(&row, (char **)&cells->pdata[(r - header) * NSTRINGS],
+                     r - header, json);
         for (int c = 0; c < FX_COL_COUNT; c++) {
             char cb[FX_CELL_BUF];
-            const char *want = r == 0 ? fx_column_name((fx_column)c)
-                                      : fx_row_cell(&row, (fx_column)c, cb);
+            const char *want = r < header
+                                   ? fx_column_name((fx_column)c)
+                                   : fx_row_cell(&row, (fx_column)c, cb);
             const char *cell = g_ptr_array_index(got, c);
             if (strcmp(want, cell) != 0) {
                 fprintf(stderr, "row %u column %d: wrote [%s] read [%s]\n", r,

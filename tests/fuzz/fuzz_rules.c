@@ -7,6 +7,10 @@
  * with a ruleset or an error without one, and every diagnostic must be
  * well formed: a message, a file, and a line and column inside that file
  * (0 and 0 for a problem with the whole file), a span of at least 1.
+ * A ruleset that loads is then run, by fuzz_scan_twice(), over a few
+ * lines of prose followed by the rule file's own bytes, so that the
+ * engine meets rules nobody would write (empty matches, lookbehinds,
+ * captures in odd places).
  */
 #include "fuzz.h"
 
@@ -27,6 +31,11 @@ static const char small_gazetteer[] =
     "Federal Bureau of Investigation\tFBI\t\tU.S. Department of "
     "Justice\tus-federal\n"
     "World Health Organization\tWHO\t\t\tinternational\n";
+
+static const char prose[] =
+    "On January 18, 2022 the Justice Department (DOJ) said that more than\n"
+    "6.5 million reports, 27% of them since 1998, reached the FBI.\n\n"
+    "John Q. Public\nDirector, Office of Widgets\n";
 
 typedef struct {
     const uint8_t *data; /* the bytes of fuzz.rules */
@@ -144,6 +153,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         fx_rule_info info;
         FUZZ_CHECK(fx_ruleset_rule_info(rs, n, &info) == FX_ERR_USAGE);
+        GByteArray *text = g_byte_array_new();
+        g_byte_array_append(text, (const guint8 *)prose, sizeof prose - 1);
+        g_byte_array_append(text, data, (guint)size);
+        fuzz_scan_twice(rs, text->data, text->len, 1 + size % 61, 0);
+        g_byte_array_unref(text);
     }
     fx_ruleset_free(rs);
     return 0;
