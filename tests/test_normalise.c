@@ -268,6 +268,36 @@ static void test_date_impossible(void **state)
     }
 }
 
+/* A bound outside years 1-9999 drops the date: no "10000-01-01", no day
+ * before 0001-01-01 (found by fuzz_normalise). */
+static void test_date_bound_out_of_range(void **state)
+{
+    (void)state;
+    static const struct {
+        int year, month, day;
+        const char *qualifier;
+    } bad[] = {
+        {9999, 12, 31, ">"}, {9999, 12, 0, ">"}, {9999, 0, 0, ">"},
+        {1, 1, 1, "<"},      {1, 1, 0, "<"},     {1, 0, 0, "<"},
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(bad); i++) {
+        fx_fields f;
+        fx_fields__init(&f);
+        assert_false(fx_date__fill(&f, bad[i].year, bad[i].month, bad[i].day,
+                                   bad[i].qualifier));
+        fx_fields__clear(&f);
+    }
+    /* The bounds that stay inside are kept. */
+    static const date_case edges[] = {
+        {9999, 12, 31, ">=", "9999-12-31", "9999-12-31", "", "day"},
+        {9999, 12, 30, ">", "9999-12-30", "9999-12-31", "", "day"},
+        {1, 1, 1, "<=", "0001-01-01", "", "0001-01-01", "day"},
+        {1, 1, 2, "<", "0001-01-02", "", "0001-01-01", "day"},
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(edges); i++)
+        check_date(&edges[i]);
+}
+
 /* ---- fx_number__scale ---- */
 
 static void test_scale(void **state)
@@ -495,6 +525,7 @@ int main(void)
         cmocka_unit_test(test_date_precision),
         cmocka_unit_test(test_date_qualifiers),
         cmocka_unit_test(test_date_impossible),
+        cmocka_unit_test(test_date_bound_out_of_range),
         cmocka_unit_test(test_scale),
         cmocka_unit_test(test_scale_huge_number),
         cmocka_unit_test(test_scale_invalid),

@@ -85,6 +85,8 @@ int fx_date__month(const char *s, gsize len)
 /* Years ISO 8601 writes with four digits; GDate holds them all. */
 #define MIN_YEAR 1
 #define MAX_YEAR 9999
+/* GDate's day number of 9999-12-31 (day 1 is 0001-01-01). */
+#define MAX_JULIAN 3652059
 
 typedef struct {
     GDate first;   /* first day covered */
@@ -315,12 +317,18 @@ static void append_date(GString *out, const GDate *d)
                            g_date_get_month(d), g_date_get_day(d));
 }
 
-/* Write value, precision, qualifier, low and high for `p`. */
-static void fill_period(fx_fields *out, const period *p,
+/* Write value, precision, qualifier, low and high for `p`.  False when
+ * a bound would leave years 1-9999: "after 31 December 9999" has no low
+ * bound ISO 8601 writes with four digits, "before 1 January 1" none at
+ * all. */
+static bool fill_period(fx_fields *out, const period *p,
                         const char *qualifier)
 {
     GDate first = p->first, last = p->last;
     const char *q = qualifier ? qualifier : "";
+    if ((strcmp(q, ">") == 0 && g_date_get_julian(&last) >= MAX_JULIAN) ||
+        (strcmp(q, "<") == 0 && g_date_get_julian(&first) <= 1))
+        return false;
     g_string_assign(out->f[FX_F_VALUE], p->value);
     g_string_assign(out->f[FX_F_PRECISION], p->precision);
     g_string_assign(out->f[FX_F_QUALIFIER], q);
@@ -340,6 +348,7 @@ static void fill_period(fx_fields *out, const period *p,
         append_date(out->f[FX_F_LOW], &first);
     if (high)
         append_date(out->f[FX_F_HIGH], &last);
+    return true;
 }
 
 bool fx_date__fill(fx_fields *out, int year, int month, int day,
@@ -348,8 +357,7 @@ bool fx_date__fill(fx_fields *out, int year, int month, int day,
     period p;
     if (!date_period(&p, year, month, day))
         return false;
-    fill_period(out, &p, qualifier);
-    return true;
+    return fill_period(out, &p, qualifier);
 }
 
 /* ---- reading captures --------------------------------------------------- */
@@ -675,9 +683,6 @@ typedef struct {
     part_kind part;
 } relative;
 
-/* GDate's day number of 9999-12-31 (day 1 is 0001-01-01). */
-#define MAX_JULIAN 3652059
-
 /* No offset beyond this many days (or longer units) can stay inside
  * years 1-9999; the bound keeps the arithmetic far from overflow. */
 #define MAX_OFFSET MAX_JULIAN
@@ -942,8 +947,7 @@ bool fx_date__resolve(fx_fields *out, const char *instruction,
      * rewrites the field it lives in). */
     char qualifier[8];
     g_strlcpy(qualifier, out->f[FX_F_QUALIFIER]->str, sizeof qualifier);
-    fill_period(out, &p, qualifier[0] ? qualifier : NULL);
-    return true;
+    return fill_period(out, &p, qualifier[0] ? qualifier : NULL);
 }
 
 /* ---- the normaliser ----------------------------------------------------- */
@@ -971,6 +975,5 @@ bool fx_norm__date(const fx_match *m, const fx_ruleset *rs, fx_fields *out)
     period p;
     if (!captured_period(m, &p) || !apply_part(&p, part))
         return false;
-    fill_period(out, &p, q);
-    return true;
+    return fill_period(out, &p, q);
 }
