@@ -506,7 +506,8 @@ static size_t walk_back(const fx_engine *e, size_t q, size_t floor,
         }
         i--;
         if (q - i > FX_MAX_MATCH)
-            return floor;
+            return i; /* a match from further back would be too long for
+                         the engine's promise (FX_MAX_MATCH) anyway */
     }
     /* PCRE2 tries whole characters only. */
     while (i > floor && ((unsigned char)e->buf[i] & 0xC0) == 0x80)

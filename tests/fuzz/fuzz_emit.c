@@ -248,6 +248,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                                    ? fx_column_name((fx_column)c)
                                    : fx_row_cell(&row, (fx_column)c, cb);
             const char *cell = g_ptr_array_index(got, c);
+            /* CSV and TSV put an apostrophe before a formula-like cell;
+             * JSON Lines writes every cell as it is. */
+            if (!json && r >= header && fx_cell_is_formula(want) &&
+                cell[0] == '\'')
+                cell++;
             if (strcmp(want, cell) != 0) {
                 fprintf(stderr, "row %u column %d: wrote [%s] read [%s]\n", r,
                         c, want, cell);
