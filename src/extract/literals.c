@@ -140,8 +140,9 @@ fx_literals *fx_literals__new(const GArray *all, bool caseless)
     lx->out_start[nstates] = total;
     lx->out = g_new(guint32, MAX(total, 1));
     for (guint s = 0; s < nstates; s++)
-        memcpy(lx->out + lx->out_start[s], outs[s]->data,
-               outs[s]->len * sizeof(guint32));
+        if (outs[s]->len)
+            memcpy(lx->out + lx->out_start[s], outs[s]->data,
+                   outs[s]->len * sizeof(guint32));
     for (guint i = 0; i < nstates * lx->width; i++) {
         guint32 t = d[i];
         d[i] = t * lx->width | (outs[t]->len ? 1u : 0u);
