@@ -510,7 +510,8 @@ static size_t walk_back(const fx_engine *e, size_t q, size_t floor,
                          the engine's promise (FX_MAX_MATCH) anyway */
     }
     /* PCRE2 tries whole characters only. */
-    while (i > floor && ((unsigned char)e->buf[i] & 0xC0) == 0x80)
+    while (i > floor && i < e->len &&
+           ((unsigned char)e->buf[i] & 0xC0) == 0x80)
         i--;
     return i;
 }
