@@ -230,7 +230,7 @@ fx_status fx_engine_new(fx_engine **out, const fx_ruleset *rules,
     e->skip_line = g_new0(bool, MAX(rules->rules->len, 1));
     e->stats = g_new0(fx_rule_stats, MAX(rules->rules->len, 1));
     e->context = rules->lookbehind + FX_CONTEXT;
-    e->prefilter = rules->literals_exact || rules->literals_folded;
+    fx_engine_set_prefilter(e, 1);
     e->windows = g_new0(GArray *, MAX(rules->rules->len, 1));
     e->win_head = g_new0(guint, MAX(rules->rules->len, 1));
     for (guint i = 0; i < rules->rules->len; i++)
@@ -1110,6 +1110,29 @@ static gint by_rule_then_seq(gconstpointer a, gconstpointer b)
     return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
+/* Give the round's warnings, in rule order.  A rule's warnings all come
+ * from one scanner, in order: numbered as they are gathered, sorting by
+ * rule keeps that order. */
+static void give_warnings(fx_engine *e)
+{
+    GArray *warnings = g_array_new(FALSE, FALSE, sizeof(deferred));
+    for (guint t = 0; t < e->nthreads; t++) {
+        scanner *sc = &e->scanners[t];
+        g_array_append_vals(warnings, sc->warnings->data, sc->warnings->len);
+        g_array_set_size(sc->warnings, 0);
+    }
+    deferred *w = (deferred *)(void *)warnings->data;
+    for (guint i = 0; i < warnings->len; i++)
+        w[i].seq = i;
+    g_array_sort(warnings, by_rule_then_seq);
+    w = (deferred *)(void *)warnings->data;
+    for (guint i = 0; i < warnings->len; i++) {
+        warn_at(e, w[i].offset, "%s", w[i].msg);
+        g_free(w[i].msg);
+    }
+    g_array_free(warnings, TRUE);
+}
+
 /* One round: every rule scans what the window holds. */
 static void scan_all(fx_engine *e, bool final)
 {
@@ -1133,26 +1156,15 @@ static void scan_all(fx_engine *e, bool final)
             g_cond_wait(&e->done, &e->lock);
         g_mutex_unlock(&e->lock);
     }
-    GArray *warnings = g_array_new(FALSE, FALSE, sizeof(deferred));
+    guint nwarn = 0;
     for (guint t = 0; t < e->nthreads; t++) {
         scanner *sc = &e->scanners[t];
         g_array_append_vals(e->pending, sc->found->data, sc->found->len);
         g_array_set_size(sc->found, 0);
-        g_array_append_vals(warnings, sc->warnings->data, sc->warnings->len);
-        g_array_set_size(sc->warnings, 0);
+        nwarn += sc->warnings->len;
     }
-    /* A rule's warnings all come from one scanner, in order: number them
-     * so that sorting by rule keeps that order. */
-    deferred *w = (deferred *)(void *)warnings->data;
-    for (guint i = 0; i < warnings->len; i++)
-        w[i].seq = i;
-    g_array_sort(warnings, by_rule_then_seq);
-    w = (deferred *)(void *)warnings->data;
-    for (guint i = 0; i < warnings->len; i++) {
-        warn_at(e, w[i].offset, "%s", w[i].msg);
-        g_free(w[i].msg);
-    }
-    g_array_free(warnings, TRUE);
+    if (nwarn)
+        give_warnings(e);
 }
 
 /* Scan what the window holds, settle, emit, and drop what no one needs. */

@@ -71,6 +71,13 @@ static void set_range(fx_byteset *s, unsigned lo, unsigned hi)
         set_add(s, (unsigned char)c);
 }
 
+/* Does caseless `c` (a byte of the pattern) also match a longer UTF-8
+ * spelling: k and s (U+212A, U+017F), or any non-ASCII letter? */
+static bool folds_wide(unsigned char c)
+{
+    return c > 127 || c == 'k' || c == 'K' || c == 's' || c == 'S';
+}
+
 static void node_init(node *n)
 {
     memset(n, 0, sizeof *n);
@@ -145,7 +152,7 @@ static void add_literal(node *n, const char *s, size_t len, bool caseless,
         unsigned char c = (unsigned char)s[use];
         if (caseless && (c & 0x80))
             break;
-        if (caseless && strchr("kKsS", c) && ++ks > 3)
+        if (caseless && folds_wide(c) && ++ks > 3)
             break;
         if (!caseless && (c & 0x80)) {
             /* keep whole characters */
@@ -173,7 +180,8 @@ static void add_literal(node *n, const char *s, size_t len, bool caseless,
         guint which = 0;
         for (size_t i = 0; i < use; i++) {
             char c = s[i];
-            if (caseless && strchr("kKsS", c) && (v >> which++ & 1u)) {
+            if (caseless && folds_wide((unsigned char)c) &&
+                (v >> which++ & 1u)) {
                 const char *alt = g_ascii_tolower(c) == 'k' ? "\xe2\x84\xaa"
                                                             : "\xc5\xbf";
                 memcpy(b + bl, alt, strlen(alt));
@@ -896,7 +904,7 @@ static void run_node(node *n, const GString *run, bool caseless)
             set_add(&n->bytes, (unsigned char)g_ascii_tolower(c));
             set_add(&n->bytes, (unsigned char)g_ascii_toupper(c));
         }
-        if (caseless && (c > 127 || strchr("kKsS", c))) {
+        if (caseless && folds_wide(c)) {
             set_range(&n->bytes, 0x80, 0xFF);
         }
     }
@@ -905,7 +913,7 @@ static void run_node(node *n, const GString *run, bool caseless)
          * and a character of several bytes may match a single one. */
         n->min = (size_t)g_utf8_strlen(run->str, (gssize)run->len);
         for (gsize i = 0; i < run->len; i++)
-            if (strchr("kKsS", run->str[i]) || (run->str[i] & 0x80))
+            if (folds_wide((unsigned char)run->str[i]))
                 n->fixed += 3;
     }
     gsize best = 0, best_len = 0, i = 0;
@@ -925,7 +933,7 @@ static void run_node(node *n, const GString *run, bool caseless)
     gsize off_fixed = best;
     if (caseless)
         for (gsize k = 0; k < best; k++)
-            if (strchr("kKsS", run->str[k]) || (run->str[k] & 0x80))
+            if (folds_wide((unsigned char)run->str[k]))
                 off_fixed += 3;
     guint32 dmin = caseless ? (guint32)g_utf8_strlen(run->str, (gssize)best)
                             : (guint32)best;

@@ -36,8 +36,9 @@ void fuzz_fatal_glib_warnings(void);
 
 /*
  * Scan `text` as a document named "fuzz" twice with one engine: in one
- * block, then in blocks of `block` bytes.  Both scans must give the same
- * rows, byte for byte (the output does not depend on the chunking, and
+ * block with the prefilter off, then in blocks of `block` bytes with the
+ * prefilter and two threads.  Both scans must give the same rows, byte
+ * for byte (the output depends on none of these, and
  * nothing is carried from one document to the next), and every row must
  * keep the promises of figex.h and of the README's row schema: in input
  * order, valid UTF-8, its `text` the folded bytes of its span, its line

@@ -9,8 +9,9 @@
  *     byte 1   bit 0 --day-first, bit 1 a fixed document date,
  *              bits 2-5 the types kept (0: all of them)
  *
- * and fuzz_scan_twice() (support.c) scans it in one block and in blocks
- * of that size, and checks the rows.
+ * and fuzz_scan_twice() (support.c) scans it in one block without the
+ * prefilter and in blocks of that size with it and two threads, and
+ * checks the rows.
  */
 #include "fuzz.h"
 
