@@ -193,31 +193,77 @@ static gint by_atom(gconstpointer a, gconstpointer b)
     return strcmp(x->atom, y->atom);
 }
 
-static void trie_emit_node(GString *out, trie_node *n);
+static void trie_emit_node(GString *out, trie_node *n, gsize skip);
 
-/* The alternatives of `n`'s children, in a group when there are several. */
-static void trie_emit_children(GString *out, trie_node *n)
+/* The bytes of the character an atom starts with when it is matched
+ * exactly (a letter as written, an escaped character), else 0: "(?i)of"
+ * and "['’]" start with no one character. */
+static gsize exact_lead(const char *atom)
+{
+    unsigned char c = (unsigned char)atom[0];
+    if (c == '\\')
+        return atom[1] ? 2 : 0;
+    if (c == '(' || c == '[' || c == '\0')
+        return 0;
+    return (gsize)(g_utf8_next_char(atom) - atom);
+}
+
+/*
+ * The alternatives of `n`'s children, in a group when there are several.
+ * Children that start with the same exact character are written after it
+ * once: PCRE2 tries the branches of a group one by one, so at a "W" the
+ * flat list made it fail through every name from "A" to "V" first,
+ *
+ *     (?:D(?i)epartment...|D(?i)ivision...|O(?i)ffice...)
+ *  -> (?:D(?:(?i)epartment...|(?i)ivision...)|O(?i)ffice...)
+ *
+ * The children are sorted, so those runs are contiguous and the order in
+ * which PCRE2 tries the names does not change.
+ */
+static void trie_emit_children(GString *out, trie_node *n, gsize skip)
 {
     g_ptr_array_sort(n->children, by_atom);
-    bool group = n->children->len > 1;
+    guint count = n->children->len;
+    bool group = count > 1;
     if (group)
         g_string_append(out, "(?:");
-    for (guint i = 0; i < n->children->len; i++) {
+    for (guint i = 0; i < count;) {
         if (i > 0)
             g_string_append_c(out, '|');
-        trie_emit_node(out, g_ptr_array_index(n->children, i));
+        trie_node *c = g_ptr_array_index(n->children, i);
+        gsize lead = exact_lead(c->atom);
+        guint j = i + 1;
+        while (lead && j < count &&
+               strncmp(((trie_node *)g_ptr_array_index(n->children, j))->atom,
+                       c->atom, lead) == 0)
+            j++;
+        if (j - i == 1) {
+            trie_emit_node(out, c, skip);
+        } else {
+            g_string_append_len(out, c->atom, (gssize)lead);
+            g_string_append(out, "(?:");
+            for (guint k = i; k < j; k++) {
+                if (k > i)
+                    g_string_append_c(out, '|');
+                trie_emit_node(out, g_ptr_array_index(n->children, k), lead);
+            }
+            g_string_append_c(out, ')');
+        }
+        i = j;
     }
     if (group)
         g_string_append_c(out, ')');
 }
 
-static void trie_emit_node(GString *out, trie_node *n)
+/* A node's pattern, without the first `skip` bytes of its atom (its
+ * parent wrote them, shared with its siblings). */
+static void trie_emit_node(GString *out, trie_node *n, gsize skip)
 {
-    g_string_append(out, n->atom);
+    g_string_append(out, n->atom + skip);
     if (!n->children->len)
         return;
     g_string_append(out, n->terminal ? "(?:\\s+" : "\\s+");
-    trie_emit_children(out, n);
+    trie_emit_children(out, n, 0);
     if (n->terminal)
         g_string_append(out, ")?");
 }
@@ -229,7 +275,7 @@ static char *names_alternation(GPtrArray *surfaces)
         trie_add(root, g_ptr_array_index(surfaces, i));
     GString *p = g_string_new(NULL);
     if (root->children->len)
-        trie_emit_children(p, root);
+        trie_emit_children(p, root, 0);
     else /* an empty gazetteer matches nothing */
         g_string_append(p, "(*FAIL)");
     trie_free(root);
