@@ -106,6 +106,22 @@ static bool compile_rule(fx_rule *r, fx_macro_table *macros,
         ok = false;
         goto done;
     }
+    /* Compile the factored pattern in its place: errors above point into
+     * the rule file, and the original stays when the rewrite fails. */
+    char *factored = fx_factor__pattern(src.str->str, src.str->len);
+    if (factored && strcmp(factored, src.str->str) != 0) {
+        pcre2_code *fast = pcre2_compile((PCRE2_SPTR)factored,
+                                         PCRE2_ZERO_TERMINATED,
+                                         PCRE2_UTF | PCRE2_MATCH_INVALID_UTF |
+                                             PCRE2_DUPNAMES |
+                                             PCRE2_USE_OFFSET_LIMIT,
+                                         &code, &at, NULL);
+        if (fast) {
+            pcre2_code_free(r->code);
+            r->code = fast;
+        }
+    }
+    g_free(factored);
     /* Without JIT (rare platforms) matching is slower but still correct. */
     (void)pcre2_jit_compile(r->code, PCRE2_JIT_COMPLETE |
                                          PCRE2_JIT_PARTIAL_HARD);
