@@ -833,6 +833,20 @@ static uint64_t settle_upto(fx_engine *e, uint64_t w)
 
 /* ---- emitting ---- */
 
+/* fx_sentence__boundary() with its most common answer decided inline: a
+ * boundary needs whitespace after a line break, a mark or a closer. */
+static fx_boundary boundary_at(const char *buf, size_t i)
+{
+    unsigned char c = (unsigned char)buf[i];
+    if (c > ' ')
+        return FX_BOUNDARY_NONE;
+    char p = i > 0 ? buf[i - 1] : '\0';
+    if (c != '\n' && p != '.' && p != '!' && p != '?' && p != '"' &&
+        p != '\'' && p != ')' && p != ']')
+        return FX_BOUNDARY_NONE;
+    return fx_sentence__boundary(buf, i, 0);
+}
+
 static void advance_cursor(fx_engine *e, uint64_t to)
 {
     if (to <= e->cur_pos)
@@ -842,7 +856,7 @@ static void advance_cursor(fx_engine *e, uint64_t to)
     for (; i < end; i++) {
         unsigned char c = (unsigned char)e->buf[i];
         if (c <= ' ') {
-            fx_boundary b = fx_sentence__boundary(e->buf, i, 0);
+            fx_boundary b = boundary_at(e->buf, i);
             e->cur_sentence += b != FX_BOUNDARY_NONE;
             e->cur_paragraph += b == FX_BOUNDARY_PARAGRAPH;
         }
@@ -879,7 +893,7 @@ static uint64_t sentence_end(fx_engine *e, const cand *c)
     uint64_t limit = c->end + FX_SENTENCE_MAX;
     uint64_t avail = e->base + e->scan_len;
     for (uint64_t at = from; at < MIN(limit, avail); at++)
-        if (fx_sentence__boundary(e->buf, (size_t)(at - e->base), 0))
+        if (boundary_at(e->buf, (size_t)(at - e->base)))
             return at;
     if (limit <= avail)
         return limit;

@@ -54,8 +54,10 @@ static bool abbreviation_before(const char *buf, size_t dot, size_t lo)
     for (size_t i = 0; i < n; i++)
         word[i] = g_ascii_tolower(buf[s + i]);
     word[n] = '\0';
+    /* The first letter decides most words without a call. */
     for (size_t i = 0; i < G_N_ELEMENTS(abbreviations); i++)
-        if (strcmp(word, abbreviations[i]) == 0)
+        if (word[0] == abbreviations[i][0] &&
+            strcmp(word, abbreviations[i]) == 0)
             return true;
     /* Any other dotted run of single letters: "U.K.", "a.k.a". */
     bool dotted = n >= 3;
