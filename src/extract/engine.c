@@ -840,9 +840,8 @@ static fx_boundary boundary_at(const char *buf, size_t i)
     unsigned char c = (unsigned char)buf[i];
     if (c > ' ')
         return FX_BOUNDARY_NONE;
-    char p = i > 0 ? buf[i - 1] : '\0';
-    if (c != '\n' && p != '.' && p != '!' && p != '?' && p != '"' &&
-        p != '\'' && p != ')' && p != ']')
+    unsigned char p = i > 0 ? (unsigned char)buf[i - 1] : 0;
+    if (c != '\n' && !fx_sentence__mark(p) && !fx_sentence__closer(p))
         return FX_BOUNDARY_NONE;
     return fx_sentence__boundary(buf, i, 0);
 }

@@ -440,6 +440,19 @@ typedef enum {
  * text after i. */
 fx_boundary fx_sentence__boundary(const char *buf, size_t i, size_t lo);
 
+/* What may stand just before a sentence's ending whitespace: a closing
+ * quote or bracket, or the mark itself.  Without one of them (or a line
+ * break) a whitespace byte is no boundary: the engine's cheap test. */
+static inline bool fx_sentence__closer(unsigned char c)
+{
+    return c == '"' || c == '\'' || c == ')' || c == ']';
+}
+
+static inline bool fx_sentence__mark(unsigned char c)
+{
+    return c == '.' || c == '!' || c == '?';
+}
+
 /*
  * The document stage sees each row once its place in the output is
  * certain, in output order, and completes it with what only the document

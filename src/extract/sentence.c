@@ -30,11 +30,6 @@ static const char *const abbreviations[] = {
     "u.s",  "e.g",  "i.e",  "a.m",  "p.m",  "d.c",  "h.e",  "h.r",  "u.n",
 };
 
-static bool is_closer(unsigned char c)
-{
-    return c == '"' || c == '\'' || c == ')' || c == ']';
-}
-
 /* Is the word that ends just before buf[dot] (a full stop) an
  * abbreviation? */
 static bool abbreviation_before(const char *buf, size_t dot, size_t lo)
@@ -84,7 +79,8 @@ fx_boundary fx_sentence__boundary(const char *buf, size_t i, size_t lo)
     if (i == floor)
         return FX_BOUNDARY_NONE;
     size_t k = i;
-    for (int n = 0; n < 3 && k > floor && is_closer((unsigned char)buf[k - 1]);
+    for (int n = 0;
+         n < 3 && k > floor && fx_sentence__closer((unsigned char)buf[k - 1]);
          n++)
         k--;
     if (k == floor)
