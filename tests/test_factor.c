@@ -138,8 +138,7 @@ static void test_bundled_rules_match_the_same(void **state)
             continue;
         }
         rewritten++;
-        uint32_t flags = PCRE2_UTF | PCRE2_MATCH_INVALID_UTF |
-                         PCRE2_DUPNAMES | PCRE2_USE_OFFSET_LIMIT;
+        uint32_t flags = FX_PATTERN_OPTIONS;
         int code;
         PCRE2_SIZE at;
         pcre2_code *a = pcre2_compile((PCRE2_SPTR)r->expanded,

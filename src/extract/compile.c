@@ -95,9 +95,7 @@ static bool compile_rule(fx_rule *r, fx_macro_table *macros,
     int code = 0;
     PCRE2_SIZE at = 0;
     r->code = pcre2_compile((PCRE2_SPTR)src.str->str, src.str->len,
-                            PCRE2_UTF | PCRE2_MATCH_INVALID_UTF |
-                                PCRE2_DUPNAMES | PCRE2_USE_OFFSET_LIMIT,
-                            &code, &at, NULL);
+                            FX_PATTERN_OPTIONS, &code, &at, NULL);
     if (!r->code) {
         PCRE2_UCHAR msg[256];
         pcre2_get_error_message(code, msg, sizeof msg);
@@ -110,12 +108,9 @@ static bool compile_rule(fx_rule *r, fx_macro_table *macros,
      * the rule file, and the original stays when the rewrite fails. */
     char *factored = fx_factor__pattern(src.str->str, src.str->len);
     if (factored && strcmp(factored, src.str->str) != 0) {
-        pcre2_code *fast = pcre2_compile((PCRE2_SPTR)factored,
-                                         PCRE2_ZERO_TERMINATED,
-                                         PCRE2_UTF | PCRE2_MATCH_INVALID_UTF |
-                                             PCRE2_DUPNAMES |
-                                             PCRE2_USE_OFFSET_LIMIT,
-                                         &code, &at, NULL);
+        pcre2_code *fast =
+            pcre2_compile((PCRE2_SPTR)factored, PCRE2_ZERO_TERMINATED,
+                          FX_PATTERN_OPTIONS, &code, &at, NULL);
         if (fast) {
             pcre2_code_free(r->code);
             r->code = fast;

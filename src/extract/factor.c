@@ -121,6 +121,16 @@ none:
     t->quant_len = 0;
 }
 
+/* The byte after the first `close` at or after `p`; NULL, and the parse
+ * failed, when the pattern ends first. */
+static const char *past(parser *ps, const char *p, char close)
+{
+    const char *at = memchr(p, close, (size_t)(ps->end - p));
+    if (!at)
+        ps->failed = true;
+    return at ? at + 1 : NULL;
+}
+
 /* Skip a brace-delimited argument ("{...}") if one starts at `p`. */
 static const char *skip_braces(const char *p, const char *end)
 {
@@ -189,11 +199,9 @@ static void parse_escape(parser *ps, tok *t)
          * \k<name>.  Captures are never renumbered, so it stays valid. */
         p++;
         if (p < ps->end && (*p == '{' || *p == '<' || *p == '\'')) {
-            char close = *p == '{' ? '}' : *p == '<' ? '>' : '\'';
-            p++;
-            while (p < ps->end && *p != close)
-                p++;
-            p++;
+            p = past(ps, p + 1, *p == '{' ? '}' : *p == '<' ? '>' : '\'');
+            if (!p)
+                return;
         } else if (c == 'g') {
             if (p < ps->end && (*p == '-' || *p == '+'))
                 p++;
@@ -285,16 +293,11 @@ static void parse_paren(parser *ps, tok *t)
         return;
     }
     if (*p == '<' || *p == '\'' || (*p == 'P' && p + 1 < end && p[1] == '<')) {
-        char close = *p == '\'' ? '\'' : '>';
-        p++;
-        while (p < end && *p != close)
-            p++;
-        if (p >= end) {
-            ps->failed = true;
+        p = past(ps, p + 1, *p == '\'' ? '\'' : '>');
+        if (!p)
             return;
-        }
         t->captures = true;
-        ps->p = p + 1;
+        ps->p = p;
         return;
     }
     if (*p == '(') {
@@ -303,28 +306,22 @@ static void parse_paren(parser *ps, tok *t)
             ps->failed = true;
             return;
         }
-        while (p < end && *p != ')')
-            p++;
-        if (p >= end) {
-            ps->failed = true;
+        p = past(ps, p, ')');
+        if (!p)
             return;
-        }
         t->rewrite = false;
-        ps->p = p + 1;
+        ps->p = p;
         return;
     }
     if (*p == 'R' || *p == '&' || *p == '+' || is_digit(*p) ||
         (*p == '-' && p + 1 < end && is_digit(p[1])) ||
         (*p == 'P' && p + 1 < end && (p[1] == '>' || p[1] == '='))) {
         /* A call or a named back reference: one token. */
-        while (p < end && *p != ')')
-            p++;
-        if (p >= end) {
-            ps->failed = true;
+        p = past(ps, p, ')');
+        if (!p)
             return;
-        }
         t->kind = TOK_OTHER;
-        ps->p = p + 1;
+        ps->p = p;
         return;
     }
     /* Option letters, then ')' (a setting) or ':' (a group with them). */

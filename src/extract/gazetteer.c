@@ -201,7 +201,7 @@ static void trie_emit_node(GString *out, trie_node *n, gsize skip);
 static gsize exact_lead(const char *atom)
 {
     unsigned char c = (unsigned char)atom[0];
-    if (c == '\\')
+    if (c == '\\') /* append_literal() escapes one punctuation mark */
         return atom[1] ? 2 : 0;
     if (c == '(' || c == '[' || c == '\0')
         return 0;

@@ -171,6 +171,11 @@ typedef struct {
     guint32 ahead;
 } fx_trigger;
 
+/* How every rule's pattern is compiled (compile.c). */
+#define FX_PATTERN_OPTIONS                                                    \
+    (PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_DUPNAMES |                   \
+     PCRE2_USE_OFFSET_LIMIT)
+
 /* The pattern with its alternations factored by first characters
  * (factor.c): the same matches, tried in the same order, faster to fail.
  * NULL when the pattern holds something the rewrite does not read.  The
