@@ -18,8 +18,9 @@ static gint by_string(gconstpointer a, gconstpointer b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* The triggers of `pattern`, as "lit(dmin,dmax)" or "lit<ahead" joined by
- * spaces, sorted; "NONE" when it has none.  Freed by the caller. */
+/* The triggers of `pattern`, as "lit(dmin,dmax)", "lit<ahead" or
+ * "\A<ahead" joined by spaces, sorted; "NONE" when it has none.  Freed by
+ * the caller. */
 static char *triggers_of(const char *pattern)
 {
     GArray *t = fx_prefilter__analyse(pattern, strlen(pattern));
@@ -29,10 +30,11 @@ static char *triggers_of(const char *pattern)
     for (guint i = 0; i < t->len; i++) {
         const fx_trigger *x = &g_array_index(t, fx_trigger, i);
         char *lit = g_strndup(x->lit, x->len);
-        g_ptr_array_add(parts, x->behind
-                                   ? g_strdup_printf("%s<%u", lit, x->ahead)
-                                   : g_strdup_printf("%s(%u,%u)", lit,
-                                                     x->dmin, x->dmax));
+        g_ptr_array_add(parts,
+                        x->at_start ? g_strdup_printf("\\A<%u", x->ahead)
+                        : x->behind ? g_strdup_printf("%s<%u", lit, x->ahead)
+                                    : g_strdup_printf("%s(%u,%u)", lit,
+                                                      x->dmin, x->dmax));
         g_free(lit);
     }
     g_ptr_array_sort(parts, by_string);
@@ -72,6 +74,9 @@ static void test_literals_of_patterns(void **state)
     /* A fixed lookbehind that opens the pattern: the start is known. */
     expect_triggers("(?<=said |told )\\p{Lu}\\p{Ll}+",
                     "said <5 told <5");
+    /* The start of the text is a trigger of its own, with no literal. */
+    expect_triggers("(?:\\A|(?<=\n\n))\\p{Lu}", "\n\n<2 \\A<0");
+    expect_triggers("(?<=\\A)x|y", "\\A<0 y(0,0)");
     /* Letters repeated without bound before the literal: dmax does not
      * count them, the walk back skips them. */
     const char *names = "\\p{Lu}\\p{Ll}+ Department";
@@ -146,7 +151,8 @@ static fx_status collect(void *payload, const fx_row *r)
     return FX_OK;
 }
 
-/* The rows of `text` under `rs`, fed in chunks of `chunk` bytes. */
+/* The rows of `text` under `rs`, fed in chunks of `chunk` bytes, then
+ * each rule's count of matches. */
 static char *rows(const fx_ruleset *rs, const char *text, size_t len,
                   size_t chunk, bool prefilter, unsigned threads)
 {
@@ -161,6 +167,12 @@ static char *rows(const fx_ruleset *rs, const char *text, size_t len,
         assert_int_equal(fx_engine_feed(eng, text + at, MIN(chunk, len - at)),
                          FX_OK);
     assert_int_equal(fx_engine_finish(eng), FX_OK);
+    /* And how many matches each rule found: a match lost to the
+     * prefilter may lose nothing in the rows, when another rule's wins. */
+    fx_rule_stats st;
+    for (size_t i = 0; fx_engine_rule_stats(eng, i, &st) == FX_OK; i++)
+        g_string_append_printf(out, "rule %zu: %" G_GUINT64_FORMAT
+                               " matches\n", i, st.matches);
     fx_engine_free(eng);
     return g_string_free(out, FALSE);
 }
@@ -183,13 +195,24 @@ static const char test_rules[] =
     "  pattern: (?<![\\p{L}])(?<name>\\p{Lu}\\p{Ll}+)(?=[ ]+said)\n"
     "rule quoted\n"
     "  type: official\n"
-    "  pattern: (?<=said |told )(?<name>\\p{Lu}\\p{Ll}+)\n";
+    "  pattern: (?<=said |told )(?<name>\\p{Lu}\\p{Ll}+)\n"
+    /* One literal both after a name and, in a lookbehind, before one:
+     * two triggers that must not merge. */
+    "rule asker\n"
+    "  type: official\n"
+    "  pattern: (?<![\\p{L}])(?<name>\\p{Lu}\\p{Ll}+)(?=[ ]asked)"
+    "|(?<=asked[ ])(?<name>\\p{Lu}\\p{Ll}+)\n"
+    /* A name opening the text or a paragraph. */
+    "rule opener\n"
+    "  type: official\n"
+    "  priority: 3\n"
+    "  pattern: (?:\\A|(?<=\\n\\n))(?<name>\\p{Lu}\\p{Ll}+)(?![\\p{L}])\n";
 
 static const char *const vocab[] = {
     "more than", "about", "1,200", "7", "45", "tasks", "KITS",
     "\xe2\x84\xaaits", "ta\xc5\xbfks", "the", "Desk", "desk of Kansas",
     "DESK OF KANSAS", "de\xc5\xbfk of \xe2\x84\xaa" "ansas", "Lee", "Ana",
-    "said", "told", "Ruiz", "of", "\n", "\n\n", "  ", "\xff", "\xc3",
+    "said", "told", "asked", "Ruiz", "of", "\n", "\n\n", "  ", "\xff", "\xc3",
     "caf\xc3\xa9", ",", ".", "Office"};
 
 static char *random_text(GRand *rnd, size_t words, size_t *len)
@@ -217,6 +240,8 @@ static void test_same_rows_with_and_without(void **state)
         assert_true(((fx_rule *)g_ptr_array_index(rs->rules, i))->triggered);
     GRand *rnd = g_rand_new_with_seed(20261202);
     size_t total_rows = 0;
+    guint64 matches[8] = {0};
+    assert_true(rs->rules->len <= G_N_ELEMENTS(matches));
     for (int round = 0; round < 40; round++) {
         size_t len;
         char *text = random_text(rnd, 300, &len);
@@ -227,13 +252,22 @@ static void test_same_rows_with_and_without(void **state)
             assert_string_equal(got, want);
             g_free(got);
         }
-        for (const char *p = want; (p = strchr(p, '\n')); p++)
-            total_rows++;
+        for (const char *line = want; *line;
+             line = strchr(line, '\n') + 1) {
+            size_t rule;
+            guint64 n;
+            if (sscanf(line, "rule %zu: %" G_GUINT64_FORMAT, &rule, &n) == 2)
+                matches[rule] += n;
+            else
+                total_rows++;
+        }
         g_free(want);
         g_free(text);
     }
     /* The texts did exercise every rule. */
     assert_true(total_rows > 400);
+    for (guint i = 0; i < rs->rules->len; i++)
+        assert_true(matches[i] > 20);
     g_rand_free(rnd);
     fx_ruleset_free(rs);
     remove_tree(dir);

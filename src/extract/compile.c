@@ -232,6 +232,13 @@ static bool check_examples(const fx_rule *r, const fx_ruleset *rs,
 static gint by_literal(gconstpointer a, gconstpointer b)
 {
     const fx_trigger *x = a, *y = b;
+    /* Triggers that fix the start exactly merge only with their equals. */
+    if (x->at_start != y->at_start)
+        return x->at_start ? 1 : -1;
+    if (x->behind != y->behind)
+        return x->behind ? 1 : -1;
+    if (x->behind && x->ahead != y->ahead)
+        return x->ahead < y->ahead ? -1 : 1;
     if (x->caseless != y->caseless)
         return x->caseless ? 1 : -1;
     if (x->len != y->len)
@@ -273,15 +280,25 @@ static void build_prefilter(fx_ruleset *rs)
             continue;
         r->triggered = true;
         dedupe_triggers(trig);
+        guint keep = 0;
         for (guint k = 0; k < trig->len; k++) {
             fx_trigger *t = &g_array_index(trig, fx_trigger, k);
+            if (t->at_start) {
+                /* No literal to find: the engine opens its window. */
+                guint32 ahead = t->behind ? t->ahead : 0;
+                r->start_lo = r->at_start ? MIN(r->start_lo, ahead) : ahead;
+                r->start_hi = r->at_start ? MAX(r->start_hi, ahead) : ahead;
+                r->at_start = true;
+                continue;
+            }
             t->rule = i;
+            g_array_index(trig, fx_trigger, keep++) = *t;
             r->walk_dmax = MAX(r->walk_dmax, t->dmax);
             r->walk_len = MAX(r->walk_len, t->len);
             for (int w = 0; w < 8; w++)
                 r->walk_free.w[w] |= t->free.w[w];
         }
-        g_array_append_vals(all, trig->data, trig->len);
+        g_array_append_vals(all, trig->data, keep);
         g_array_free(trig, TRUE);
     }
     rs->literals_exact = fx_literals__new(all, false);

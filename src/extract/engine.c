@@ -612,7 +612,7 @@ static void scan_rule_triggered(fx_engine *e, scanner *sc, guint i,
      * trigger still to come (partly in the text, or not yet arrived)
      * could open a window at `safe` or later. */
     size_t safe = e->scan_len;
-    if (!final) {
+    if (!final && r->walk_len > 0) {
         size_t q = e->scan_len >= r->walk_len - 1
                        ? e->scan_len - (r->walk_len - 1)
                        : 0;
@@ -1286,6 +1286,14 @@ static bool sniff(fx_engine *e)
         e->base = e->origin = e->cur_pos = 3;
         for (guint i = 0; i < e->rs->rules->len; i++)
             e->next[i] = 3;
+    }
+    /* Rules that may match at the text's start (\A) have no literal
+     * there to open their window. */
+    for (guint i = 0; e->windows && i < e->rs->rules->len; i++) {
+        const fx_rule *r = g_ptr_array_index(e->rs->rules, i);
+        if (r->at_start)
+            add_window(e, i, e->origin + r->start_lo,
+                       e->origin + r->start_hi);
     }
     return true;
 }

@@ -169,6 +169,9 @@ typedef struct {
      * free do not apply. */
     bool behind;
     guint32 ahead;
+    /* From \A: the match starts at the start of the text; no literal
+     * (`len` 0), so the engine opens this window itself. */
+    bool at_start;
 } fx_trigger;
 
 /* How every rule's pattern is compiled (compile.c). */
@@ -239,6 +242,10 @@ typedef struct {
      * of the rule's triggers; `walk_dmax` and `walk_free` are the loosest
      * of their bounds and `walk_len` their longest literal. */
     bool triggered;
+    /* A match may also start from `start_lo` to `start_hi` bytes after the
+     * text's start (\A, or a lookbehind holding it). */
+    bool at_start;
+    guint32 start_lo, start_hi;
     guint32 walk_dmax;
     fx_byteset walk_free;
     guint walk_len;

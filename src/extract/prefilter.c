@@ -223,6 +223,17 @@ static void literal_node(node *n, guint32 c, bool caseless)
     add_literal(n, b, len, caseless, 0, 0);
 }
 
+/* \A: a match through it starts at the start of the text, which the
+ * engine knows without looking for a literal. */
+static void start_node(node *n)
+{
+    fx_trigger t = {0};
+    t.at_start = true;
+    n->trig = g_array_new(FALSE, FALSE, sizeof(fx_trigger));
+    g_array_append_val(n->trig, t);
+    n->cost = 0;
+}
+
 /* A subroutine call or back reference: any string at all. */
 static void opaque_node(node *n)
 {
@@ -748,7 +759,11 @@ static void parse_atom(parser *ps, node *n, bool *is_lit, guint32 *lit)
             return;
         }
         char e = *ps->p++;
-        if (strchr("bBAzZGK", e))
+        if (e == 'A') {
+            start_node(n);
+            return;
+        }
+        if (strchr("bBzZGK", e))
             return; /* zero-width */
         cls_info ci;
         if (class_escape(ps, e, ps->caseless, &ci)) {
