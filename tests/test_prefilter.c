@@ -23,7 +23,7 @@ static gint by_string(gconstpointer a, gconstpointer b)
  * the caller. */
 static char *triggers_of(const char *pattern)
 {
-    GArray *t = fx_prefilter__analyse(pattern, strlen(pattern));
+    GArray *t = fx_prefilter__analyse(pattern, strlen(pattern), NULL);
     if (!t)
         return g_strdup("NONE");
     GPtrArray *parts = g_ptr_array_new_with_free_func(g_free);
@@ -80,7 +80,7 @@ static void test_literals_of_patterns(void **state)
     /* Letters repeated without bound before the literal: dmax does not
      * count them, the walk back skips them. */
     const char *names = "\\p{Lu}\\p{Ll}+ Department";
-    GArray *t = fx_prefilter__analyse(names, strlen(names));
+    GArray *t = fx_prefilter__analyse(names, strlen(names), NULL);
     assert_non_null(t);
     const fx_trigger *x = &g_array_index(t, fx_trigger, 0);
     assert_true(fx_byteset__has(&x->free, 'e'));
@@ -89,7 +89,7 @@ static void test_literals_of_patterns(void **state)
     /* A back reference is any string: before what follows it, every byte
      * may repeat. */
     const char *backref = "(a)\\1zzz";
-    t = fx_prefilter__analyse(backref, strlen(backref));
+    t = fx_prefilter__analyse(backref, strlen(backref), NULL);
     assert_non_null(t);
     x = &g_array_index(t, fx_trigger, 0);
     assert_int_equal(x->len, 3);
@@ -97,6 +97,98 @@ static void test_literals_of_patterns(void **state)
     for (int c = 0; c < 256; c++)
         assert_true(fx_byteset__has(&x->free, (unsigned char)c));
     g_array_free(t, TRUE);
+}
+
+/* ---- back automata ---- */
+
+static gint by_size(gconstpointer a, gconstpointer b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Where a match of `pattern` may start, by the back automaton of its
+ * trigger `lit` found at the first `lit` of `text` (in any case): offsets
+ * joined by spaces, sorted, or "GAVE UP". */
+static char *starts_of(const char *pattern, const char *lit, const char *text)
+{
+    GPtrArray *pool = g_ptr_array_new_with_free_func(g_free);
+    GArray *t = fx_prefilter__analyse(pattern, strlen(pattern), pool);
+    assert_non_null(t);
+    const fx_trigger *x = NULL;
+    for (guint i = 0; i < t->len; i++) {
+        const fx_trigger *y = &g_array_index(t, fx_trigger, i);
+        if (y->len == strlen(lit) && memcmp(y->lit, lit, y->len) == 0)
+            x = y;
+    }
+    if (!x)
+        print_error("no trigger \"%s\" in %s: %s\n", lit, pattern,
+                    triggers_of(pattern));
+    assert_non_null(x);
+    assert_non_null(x->back);
+    char *lower = g_ascii_strdown(text, -1); /* same offsets */
+    char *lower_lit = g_ascii_strdown(lit, -1);
+    const char *at = strstr(lower, lower_lit);
+    assert_non_null(at);
+    size_t q = (size_t)(at - lower);
+    g_free(lower);
+    g_free(lower_lit);
+    fx_back_scratch sc;
+    fx_back_scratch__init(&sc);
+    GArray *found = g_array_new(FALSE, FALSE, sizeof(size_t));
+    GString *out = g_string_new(NULL);
+    if (!fx_back__starts(x->back, text, q, &sc, found)) {
+        g_string_assign(out, "GAVE UP");
+    } else {
+        g_array_sort(found, by_size);
+        for (guint i = 0; i < found->len; i++)
+            g_string_append_printf(out, "%s%zu", i ? " " : "",
+                                   g_array_index(found, size_t, i));
+    }
+    g_array_free(found, TRUE);
+    fx_back_scratch__clear(&sc);
+    g_array_free(t, TRUE);
+    g_ptr_array_free(pool, TRUE);
+    return g_string_free(out, FALSE);
+}
+
+static void expect_starts(const char *pattern, const char *lit,
+                          const char *text, const char *want)
+{
+    char *got = starts_of(pattern, lit, text);
+    assert_string_equal(got, want);
+    g_free(got);
+}
+
+static void test_back_automata(void **state)
+{
+    (void)state;
+    /* Up to three capitalised words before the literal: each word's
+     * start, not every byte of the sentence. */
+    const char *names = "(?<![\\p{L}])(?:\\p{Lu}\\p{Ll}+ ){1,3}Department";
+    expect_starts(names, "Department", "the Big Old Department", "4 8");
+    /* A non-ASCII letter is one character. */
+    expect_starts(names, "Department", "and \xc3\x9c" "ber Department", "4");
+    /* Optional parts: the literal's own place is a start too. */
+    expect_starts("(?:(?i:the) )?(?:New )?Office", "Office",
+                  "see The New Office", "4 8 12");
+    /* The part of a run before its literal (a caseless literal stops at
+     * a non-ASCII letter). */
+    expect_starts("(?i)caf\xc3\xa9 desk", " desk", "a CAF\xc3\x89 DESK", "2");
+    /* A lookahead's literal: the part inside it counts from its place. */
+    expect_starts("\\p{Lu}\\p{Ll}+(?=[ ]+said)", "said", "Then Ruiz  said",
+                  "5");
+    /* Nothing there that the part before it reads: no start at all. */
+    expect_starts(names, "Department", "the city's Department", "");
+    /* Too far back, or bytes that are not UTF-8: the walk decides. */
+    GString *far = g_string_new(NULL);
+    for (int i = 0; i < 300; i++)
+        g_string_append(far, "ab ");
+    g_string_append(far, "zzz");
+    expect_starts("[a-z ]*zzz", "zzz", far->str, "GAVE UP");
+    g_string_free(far, TRUE);
+    expect_starts(names, "Department", "and \xff\x9c" "ber Department",
+                  "GAVE UP");
 }
 
 static void on_hit(void *payload, const fx_trigger *t, uint64_t end)
@@ -305,6 +397,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_literals_of_patterns),
+        cmocka_unit_test(test_back_automata),
         cmocka_unit_test(test_scanner_finds_every_literal),
         cmocka_unit_test(test_same_rows_with_and_without),
         cmocka_unit_test(test_threads_need_a_closed_document),

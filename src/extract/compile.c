@@ -246,9 +246,26 @@ static gint by_literal(gconstpointer a, gconstpointer b)
     return memcmp(x->lit, y->lit, x->len);
 }
 
+/* A back automaton holding the chains of both, or NULL when either has
+ * none or they would be too many. */
+static const fx_back *merge_backs(GPtrArray *pool, const fx_back *a,
+                                  const fx_back *b)
+{
+    if (!a || !b || a->n + b->n > FX_BACK_MAX_CHAINS)
+        return NULL;
+    fx_back *m = g_malloc(sizeof *m + (a->n + b->n) * sizeof(fx_back_chain));
+    fx_back_chain *c = (fx_back_chain *)(m + 1);
+    memcpy(c, a->chain, a->n * sizeof *c);
+    memcpy(c + a->n, b->chain, b->n * sizeof *c);
+    m->n = a->n + b->n;
+    m->chain = c;
+    g_ptr_array_add(pool, m);
+    return m;
+}
+
 /* One trigger per literal, with the loosest bounds of its copies (the
- * same literal often ends several branches). */
-static void dedupe_triggers(GArray *trig)
+ * same literal often ends several branches) and all their chains. */
+static void dedupe_triggers(GArray *trig, GPtrArray *pool)
 {
     g_array_sort(trig, by_literal);
     guint n = 0;
@@ -260,6 +277,7 @@ static void dedupe_triggers(GArray *trig)
             last->dmax = MAX(last->dmax, t->dmax);
             for (int w = 0; w < 8; w++)
                 last->free.w[w] |= t->free.w[w];
+            last->back = merge_backs(pool, last->back, t->back);
             continue;
         }
         g_array_index(trig, fx_trigger, n++) = *t;
@@ -274,12 +292,13 @@ static void build_prefilter(fx_ruleset *rs)
     GArray *all = g_array_new(FALSE, FALSE, sizeof(fx_trigger));
     for (guint i = 0; i < rs->rules->len; i++) {
         fx_rule *r = g_ptr_array_index(rs->rules, i);
-        GArray *trig = fx_prefilter__analyse(r->expanded,
-                                             strlen(r->expanded));
+        r->back_pool = g_ptr_array_new_with_free_func(g_free);
+        GArray *trig = fx_prefilter__analyse(
+            r->expanded, strlen(r->expanded), r->back_pool);
         if (!trig)
             continue;
         r->triggered = true;
-        dedupe_triggers(trig);
+        dedupe_triggers(trig, r->back_pool);
         guint keep = 0;
         for (guint k = 0; k < trig->len; k++) {
             fx_trigger *t = &g_array_index(trig, fx_trigger, k);

@@ -139,6 +139,8 @@ struct fx_engine {
     uint64_t lit_pos;    /* text before this has been scanned for triggers */
     GArray **windows;    /* per rule: fx_window, sorted and disjoint */
     guint *win_head;     /* per rule: windows before this are used up */
+    fx_back_scratch back_scratch;
+    GArray *back_found;  /* of size_t: the starts back_starts() found */
 };
 
 /* Starts [lo, hi] (absolute, inclusive) where a rule's match may begin,
@@ -146,6 +148,7 @@ struct fx_engine {
 typedef struct {
     uint64_t lo, hi;
 } fx_window;
+
 
 static void cand_free(cand *c)
 {
@@ -235,6 +238,8 @@ fx_status fx_engine_new(fx_engine **out, const fx_ruleset *rules,
     e->win_head = g_new0(guint, MAX(rules->rules->len, 1));
     for (guint i = 0; i < rules->rules->len; i++)
         e->windows[i] = g_array_new(FALSE, FALSE, sizeof(fx_window));
+    fx_back_scratch__init(&e->back_scratch);
+    e->back_found = g_array_new(FALSE, FALSE, sizeof(size_t));
     e->pending = g_array_new(FALSE, FALSE, sizeof(cand));
     e->ready = g_array_new(FALSE, FALSE, sizeof(cand));
     if (!ok) {
@@ -356,6 +361,9 @@ void fx_engine_free(fx_engine *e)
         g_array_free(e->windows[i], TRUE);
     g_free(e->windows);
     g_free(e->win_head);
+    fx_back_scratch__clear(&e->back_scratch);
+    if (e->back_found)
+        g_array_free(e->back_found, TRUE);
     g_free(e->buf);
     g_free(e->source);
     g_free(e);
@@ -546,6 +554,20 @@ static void add_window(fx_engine *e, guint rule, uint64_t lo, uint64_t hi)
     }
 }
 
+/* Open a window at each start that trigger `t`'s back automaton allows
+ * for a literal at `q` (relative); false when it gave up. */
+static bool back_starts(fx_engine *e, const fx_trigger *t, size_t q)
+{
+    if (!fx_back__starts(t->back, e->buf, q, &e->back_scratch,
+                         e->back_found))
+        return false;
+    for (guint i = 0; i < e->back_found->len; i++) {
+        uint64_t s = e->base + g_array_index(e->back_found, size_t, i);
+        add_window(e, t->rule, s, s);
+    }
+    return true;
+}
+
 static void on_trigger(void *payload, const fx_trigger *t, uint64_t end)
 {
     fx_engine *e = payload;
@@ -556,6 +578,8 @@ static void on_trigger(void *payload, const fx_trigger *t, uint64_t end)
     }
     if (q < e->base + t->dmin)
         return; /* the match would start before the text */
+    if (t->back && back_starts(e, t, (size_t)(q - e->base)))
+        return;
     GArray *w = e->windows[t->rule];
     size_t floor = 0;
     if (w->len > e->win_head[t->rule]) {

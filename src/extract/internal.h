@@ -144,6 +144,88 @@ static inline bool fx_byteset__has(const fx_byteset *s, unsigned char c)
     return (s->w[c >> 5] >> (c & 31)) & 1u;
 }
 
+/* ---- Back automata (back.c): from a match's start to its trigger ------- */
+
+/* A part of a pattern as positions (character classes over symbols: ASCII
+ * bytes, and 128 for any other character), built by Glushkov's
+ * construction.  Zeroed, it matches the empty string only. */
+typedef struct {
+    GArray *cls;          /* fx_byteset per position */
+    GArray *follow;       /* guint32 pairs (x, y): y may come right after x */
+    GArray *first, *last; /* guint32 positions */
+    bool nullable;
+} fx_glu;
+
+void fx_glu__init(fx_glu *g);
+void fx_glu__clear(fx_glu *g);
+/* g becomes one character of `bytes`. */
+void fx_glu__char(fx_glu *g, const fx_byteset *bytes);
+/* g becomes any string of `bytes` (empty too when `nullable`). */
+void fx_glu__any(fx_glu *g, const fx_byteset *bytes, bool nullable);
+/* a becomes a b, a | b, or g repeated lo to hi times (hi SIZE_MAX: no
+ * bound).  b is cleared.  False when the result would be too big: the
+ * caller then approximates it with fx_glu__any(). */
+bool fx_glu__concat(fx_glu *a, fx_glu *b);
+bool fx_glu__union(fx_glu *a, fx_glu *b);
+bool fx_glu__repeat(fx_glu *g, size_t lo, size_t hi);
+
+/* A frozen part, read backwards: one block, freed with g_free(). */
+typedef struct {
+    guint n;             /* positions */
+    fx_byteset *cls;     /* per position: the symbols it reads */
+    guint32 *pred_at;    /* n + 1 offsets into pred */
+    guint32 *pred;       /* positions that may be read after (before, in
+                            the text) position y: pred[pred_at[y] ..] */
+    guint32 *enter;      /* positions that may be read first */
+    guint nenter;
+    guint8 *leave;       /* per position: the part may end after it */
+    bool nullable;
+} fx_back_frag;
+
+fx_back_frag *fx_glu__freeze(fx_glu *g);
+
+/* The parts between a match's start and its trigger, the part next to the
+ * literal first; the text before the literal must read through all of
+ * them, backwards.  A trigger shared by several branches has one chain
+ * per branch. */
+typedef struct {
+    guint n;
+    const fx_back_frag *const *frag;
+} fx_back_chain;
+
+typedef struct {
+    guint n;
+    const fx_back_chain *chain;
+} fx_back;
+
+/* Most parts in a chain and chains in a back automaton. */
+#define FX_BACK_MAX_FRAGS 32
+#define FX_BACK_MAX_CHAINS 64
+/* Characters a chain may read before giving up, and most positions it
+ * may be in at once: beyond either, the caller's plain walk decides. */
+#define FX_BACK_MAX_STEPS 256
+#define FX_BACK_MAX_STATES 64
+
+typedef struct {
+    GArray *cur, *next;
+} fx_back_scratch;
+
+void fx_back_scratch__init(fx_back_scratch *sc);
+void fx_back_scratch__clear(fx_back_scratch *sc);
+
+/*
+ * Read buf[0..q) backwards from q, one character at a time, through every
+ * chain of `b`, and put into `starts` (of size_t, emptied first) each
+ * offset where a chain has been read to its end: the places where a match
+ * whose trigger begins at q may start, in no particular order.  Reading
+ * stops at offset 0 (the caller has nothing before it).  False when it
+ * gave up (see above, or bytes that are not UTF-8).
+ */
+bool fx_back__starts(const fx_back *b, const char *buf, size_t q,
+                     fx_back_scratch *sc, GArray *starts);
+
+/* ---- Prefilter: literals every match needs ----------------------------- */
+
 /* Most characters of a trigger literal: a prefix of a needed literal is
  * needed too.  A caseless one may hold up to 3 k or s, whose variants
  * (U+212A, U+017F) take more bytes, hence the room. */
@@ -172,6 +254,11 @@ typedef struct {
     /* From \A: the match starts at the start of the text; no literal
      * (`len` 0), so the engine opens this window itself. */
     bool at_start;
+    /* The text from the match's start to the literal, as an automaton
+     * (back.c) the engine runs backwards; NULL: dmin, dmax and free only.
+     * `link` is the analysis's own (prefilter.c). */
+    const fx_back *back;
+    const struct fx_back_link *link;
 } fx_trigger;
 
 /* How every rule's pattern is compiled (compile.c). */
@@ -186,8 +273,11 @@ typedef struct {
 char *fx_factor__pattern(const char *pattern, size_t len);
 
 /* The triggers of a pattern (GArray of fx_trigger, `rule` unset), or NULL
- * when its matches need no literal the analysis can name. */
-GArray *fx_prefilter__analyse(const char *pattern, size_t len);
+ * when its matches need no literal the analysis can name.  Their back
+ * automata are allocated into `pool` (a GPtrArray freeing with g_free),
+ * which must outlive them; with a NULL pool they have none. */
+GArray *fx_prefilter__analyse(const char *pattern, size_t len,
+                              GPtrArray *pool);
 
 /*
  * A multi-literal scanner (Aho-Corasick, as one table of transitions over
@@ -249,6 +339,7 @@ typedef struct {
     guint32 walk_dmax;
     fx_byteset walk_free;
     guint walk_len;
+    GPtrArray *back_pool; /* the triggers' back automata */
 } fx_rule;
 
 struct fx_ruleset {

@@ -46,12 +46,23 @@ typedef struct {
     fx_byteset bytes;     /* every byte a match may contain */
     GArray *trig;         /* of fx_trigger, relative to the node's start */
     double cost;          /* expected hits per byte of text, or INFINITY */
+    fx_glu glu;           /* the node as an automaton (back.c) */
 } node;
+
+/* A trigger's back chain while the pattern is read: the parts before it,
+ * the outermost first (back.c). */
+struct fx_back_link {
+    const fx_back_frag *frag;
+    const struct fx_back_link *next;
+    guint depth;
+};
 
 typedef struct {
     const char *p, *end;
     bool caseless;
     bool failed;
+    GPtrArray *pool;  /* frozen parts and back automata; NULL: none */
+    GPtrArray *links; /* of struct fx_back_link, freed at the end */
 } parser;
 
 static void set_add(fx_byteset *s, unsigned char c)
@@ -82,6 +93,18 @@ static void node_init(node *n)
 {
     memset(n, 0, sizeof *n);
     n->cost = INFINITY;
+}
+
+/* The node as "any string of its bytes": for a part too big to keep. */
+static void glu_approx(node *n)
+{
+    fx_glu__any(&n->glu, &n->bytes, n->min == 0);
+}
+
+/* The node matches the empty string only (a lookaround, an anchor). */
+static void glu_empty(node *n)
+{
+    fx_glu__clear(&n->glu);
 }
 
 static void node_clear(node *n)
@@ -200,26 +223,39 @@ static size_t utf8(guint32 c, char *out)
     return (size_t)g_unichar_to_utf8((gunichar)c, out);
 }
 
+/* The bytes a character of the pattern (code point `c`) may match. */
+static void char_bytes(fx_byteset *out, guint32 c, bool caseless)
+{
+    char b[8];
+    size_t len = utf8(c, b);
+    for (size_t i = 0; i < len; i++)
+        set_add(out, (unsigned char)b[i]);
+    if (caseless && g_ascii_isalpha((int)c)) {
+        set_add(out, (unsigned char)g_ascii_tolower((int)c));
+        set_add(out, (unsigned char)g_ascii_toupper((int)c));
+    }
+    if (caseless && folds_wide((unsigned char)MIN(c, 0xFF)))
+        /* KELVIN SIGN, LONG S and other non-ASCII case partners. */
+        set_range(out, 0x80, 0xFF);
+    if (caseless && c > 127) {
+        /* and their ASCII partners (U+212A is also k) */
+        set_range(out, 'A', 'Z');
+        set_range(out, 'a', 'z');
+    }
+}
+
 /* A literal character (code point `c`) as a node. */
 static void literal_node(node *n, guint32 c, bool caseless)
 {
     char b[8];
     size_t len = utf8(c, b);
     n->min = n->fixed = len;
-    for (size_t i = 0; i < len; i++)
-        set_add(&n->bytes, (unsigned char)b[i]);
-    bool folds = caseless && g_ascii_isalpha((int)c);
-    if (folds) {
-        set_add(&n->bytes, (unsigned char)g_ascii_tolower((int)c));
-        set_add(&n->bytes, (unsigned char)g_ascii_toupper((int)c));
-    }
-    if (caseless && (c == 'k' || c == 'K' || c == 's' || c == 'S' ||
-                     c > 127)) {
-        /* KELVIN SIGN, LONG S and other non-ASCII case partners. */
-        set_range(&n->bytes, 0x80, 0xFF);
+    char_bytes(&n->bytes, c, caseless);
+    if (caseless && folds_wide((unsigned char)MIN(c, 0xFF))) {
         n->min = 1; /* U+017F matches a one-byte 's' */
         n->fixed = 4;
     }
+    fx_glu__char(&n->glu, &n->bytes);
     add_literal(n, b, len, caseless, 0, 0);
 }
 
@@ -240,6 +276,7 @@ static void opaque_node(node *n)
     node_init(n);
     set_range(&n->free, 0, 0xFF);
     set_range(&n->bytes, 0, 0xFF);
+    glu_approx(n);
 }
 
 /* ---- parsing ---- */
@@ -410,7 +447,10 @@ static void class_add(fx_byteset *bytes, GString *list, size_t *maxlen,
         set_add(bytes, (unsigned char)b[i]);
     if (caseless && (c > 127 || c == 'k' || c == 'K' || c == 's' ||
                      c == 'S')) {
+        /* U+212A and U+017F fold with k and s: every letter, to be safe. */
         set_range(bytes, 0x80, 0xFF);
+        set_range(bytes, 'A', 'Z');
+        set_range(bytes, 'a', 'z');
         *maxlen = 4;
         g_string_truncate(list, 0);
         g_string_append_c(list, '\x01'); /* poisoned: no triggers */
@@ -529,6 +569,7 @@ static void parse_class(parser *ps, node *n)
     if (negated)
         set_range(&bytes, 0, 0xFF);
     n->bytes = bytes;
+    fx_glu__char(&n->glu, &n->bytes);
     bool poisoned = list->len && list->str[0] == '\x01';
     if (!negated && !large && !poisoned && members > 0 && members <= 16) {
         for (const char *s = list->str; s < list->str + list->len;
@@ -583,6 +624,7 @@ static void empty_node(node *n)
 /* Keep a node's triggers but make it take no room (a lookaround). */
 static void zero_width(node *n)
 {
+    glu_empty(n);
     n->min = n->fixed = 0;
     memset(&n->free, 0, sizeof n->free);
     memset(&n->bytes, 0, sizeof n->bytes);
@@ -623,6 +665,7 @@ static void parse_lookbehind(parser *ps, node *n)
             ok = false;
         }
         node_clear(&b);
+        fx_glu__clear(&b.glu);
     } while (!ps->failed && eat(ps, "|"));
     if (!eat(ps, ")"))
         ps->failed = true;
@@ -713,11 +756,13 @@ static void parse_group(parser *ps, node *n)
     ps->caseless = saved;
     if (lookaround) {
         node_clear(n);
+        glu_empty(n);
         empty_node(n);
     }
     if (conditional) {
         /* A missing "no" branch matches the empty string. */
         n->min = 0;
+        fx_glu__union(&n->glu, &(fx_glu){0});
         if (n->trig) {
             node_clear(n);
         }
@@ -746,6 +791,7 @@ static void parse_atom(parser *ps, node *n, bool *is_lit, guint32 *lit)
         n->min = 1;
         n->fixed = 4;
         set_range(&n->bytes, 0, 0xFF);
+        fx_glu__char(&n->glu, &n->bytes);
         return;
     }
     if (c == '^' || c == '$') {
@@ -770,6 +816,7 @@ static void parse_atom(parser *ps, node *n, bool *is_lit, guint32 *lit)
             n->min = 1;
             n->fixed = ci.maxlen;
             n->bytes = ci.bytes;
+            fx_glu__char(&n->glu, &n->bytes);
             for (char d = '0'; e == 'd' && d <= '9'; d++)
                 add_literal(n, &d, 1, false, 0, 0);
             return;
@@ -779,6 +826,7 @@ static void parse_atom(parser *ps, node *n, bool *is_lit, guint32 *lit)
             n->fixed = 3;
             set_range(&n->bytes, '\n', '\r');
             set_range(&n->bytes, 0x80, 0xFF);
+            glu_approx(n); /* CR LF is two characters */
             return;
         }
         if (e == 'g' || e == 'k' || (e >= '1' && e <= '9')) {
@@ -867,6 +915,8 @@ static void repeat(node *n, size_t lo, size_t hi)
     n->min = min;
     if (lo == 0)
         node_clear(n);
+    if (!fx_glu__repeat(&n->glu, lo, hi))
+        glu_approx(n);
 }
 
 /* Shift triggers by a prefix: `pre` is what comes before them.  False
@@ -887,10 +937,29 @@ static bool shift(GArray *trig, const node *pre)
     return true;
 }
 
+/* Put `before` (what a match holds before these triggers, within the
+ * node that adopts them) into the triggers' back chains. */
+static void chain_outer(parser *ps, GArray *trig, fx_glu *before)
+{
+    if (!ps->pool || !before->cls || before->cls->len == 0)
+        return; /* no parts kept, or nothing before them */
+    const fx_back_frag *f = fx_glu__freeze(before);
+    g_ptr_array_add(ps->pool, (gpointer)f);
+    for (guint i = 0; i < trig->len; i++) {
+        fx_trigger *t = &g_array_index(trig, fx_trigger, i);
+        struct fx_back_link *l = g_new(struct fx_back_link, 1);
+        l->frag = f;
+        l->next = t->link;
+        l->depth = t->link ? t->link->depth + 1 : 1;
+        g_ptr_array_add(ps->links, l);
+        t->link = l;
+    }
+}
+
 /* Append item `it` to sequence `seq`, keeping the cheaper triggers.  A
  * trigger far into the match costs more: each hit then tries PCRE2 at
  * more starts. */
-static void seq_append(node *seq, node *it)
+static void seq_append(parser *ps, node *seq, node *it)
 {
     if (it->trig)
         it->cost *= 1.0 + (double)MIN(seq->fixed, 4096) / 16.0;
@@ -899,18 +968,37 @@ static void seq_append(node *seq, node *it)
         seq->trig = it->trig;
         seq->cost = it->cost;
         it->trig = NULL;
+        chain_outer(ps, seq->trig, &seq->glu);
     }
     node_clear(it);
     seq->min = add_sat(seq->min, it->min);
     seq->fixed = add_sat(seq->fixed, it->fixed);
     set_union(&seq->free, &it->free);
     set_union(&seq->bytes, &it->bytes);
+    if (!fx_glu__concat(&seq->glu, &it->glu))
+        glu_approx(seq);
+}
+
+/* The characters run[from, to) (whole UTF-8 characters) as an automaton:
+ * one position each. */
+static void run_glu(fx_glu *g, const GString *run, gsize from, gsize to,
+                    bool caseless)
+{
+    for (const char *c = run->str + from; c < run->str + to;
+         c = g_utf8_next_char(c)) {
+        fx_byteset b = {{0}};
+        char_bytes(&b, g_utf8_get_char(c), caseless);
+        fx_glu one = {0};
+        fx_glu__char(&one, &b);
+        fx_glu__concat(g, &one); /* a run is far below the limits */
+    }
 }
 
 /* A run of literal characters as one item: the best stretch of it. */
-static void run_node(node *n, const GString *run, bool caseless)
+static void run_node(parser *ps, node *n, const GString *run, bool caseless)
 {
     node_init(n);
+    run_glu(&n->glu, run, 0, run->len, caseless);
     n->min = n->fixed = run->len;
     for (gsize i = 0; i < run->len; i++) {
         unsigned char c = (unsigned char)run->str[i];
@@ -954,15 +1042,21 @@ static void run_node(node *n, const GString *run, bool caseless)
                             : (guint32)best;
     add_literal(n, run->str + best, best_len, caseless, dmin,
                 (guint32)off_fixed);
+    if (n->trig && best > 0) {
+        fx_glu before = {0};
+        run_glu(&before, run, 0, best, caseless);
+        chain_outer(ps, n->trig, &before);
+        fx_glu__clear(&before);
+    }
 }
 
-static void flush_run(node *seq, GString *run, bool caseless)
+static void flush_run(parser *ps, node *seq, GString *run, bool caseless)
 {
     if (!run->len)
         return;
     node it;
-    run_node(&it, run, caseless);
-    seq_append(seq, &it);
+    run_node(ps, &it, run, caseless);
+    seq_append(ps, seq, &it);
     g_string_truncate(run, 0);
 }
 
@@ -985,20 +1079,20 @@ static void parse_seq(parser *ps, node *seq)
             char b[8];
             size_t len = utf8(cp, b);
             if (run->len && run_caseless != ci_before)
-                flush_run(seq, run, run_caseless);
+                flush_run(ps, seq, run, run_caseless);
             run_caseless = ci_before;
             g_string_append_len(run, b, (gssize)len);
             node_clear(&it);
             continue;
         }
-        flush_run(seq, run, run_caseless);
+        flush_run(ps, seq, run, run_caseless);
         if (is_lit)
             literal_node(&it, cp, ci_before);
         if (quant)
             repeat(&it, lo, hi);
-        seq_append(seq, &it);
+        seq_append(ps, seq, &it);
     }
-    flush_run(seq, run, run_caseless);
+    flush_run(ps, seq, run, run_caseless);
     g_string_free(run, TRUE);
 }
 
@@ -1012,6 +1106,8 @@ static void parse_alt(parser *ps, node *out)
         out->fixed = MAX(out->fixed, b.fixed);
         set_union(&out->free, &b.free);
         set_union(&out->bytes, &b.bytes);
+        if (!fx_glu__union(&out->glu, &b.glu))
+            glu_approx(out);
         if (out->trig && b.trig) {
             g_array_append_vals(out->trig, b.trig->data, b.trig->len);
             out->cost += b.cost;
@@ -1022,14 +1118,50 @@ static void parse_alt(parser *ps, node *out)
     }
 }
 
-GArray *fx_prefilter__analyse(const char *pattern, size_t len)
+/* A trigger's back automaton from its chain: one block, in `pool`. */
+static const fx_back *back_of(GPtrArray *pool, const struct fx_back_link *l)
 {
-    parser ps = {pattern, pattern + len, false, false};
+    guint depth = l ? l->depth : 0;
+    if (depth > FX_BACK_MAX_FRAGS)
+        return NULL;
+    size_t sz = sizeof(fx_back) + sizeof(fx_back_chain) +
+                depth * sizeof(const fx_back_frag *);
+    char *block = g_malloc(sz);
+    fx_back *b = (fx_back *)block;
+    fx_back_chain *c = (fx_back_chain *)(block + sizeof(fx_back));
+    const fx_back_frag **frag =
+        (const fx_back_frag **)(block + sizeof(fx_back) + sizeof *c);
+    /* The chain lists the outermost part first; the engine reads the one
+     * next to the literal first. */
+    for (guint i = depth; i-- > 0; l = l->next)
+        frag[i] = l->frag;
+    c->n = depth;
+    c->frag = frag;
+    b->n = 1;
+    b->chain = c;
+    g_ptr_array_add(pool, b);
+    return b;
+}
+
+GArray *fx_prefilter__analyse(const char *pattern, size_t len,
+                              GPtrArray *pool)
+{
+    parser ps = {pattern, pattern + len, false, false, pool,
+                 g_ptr_array_new_with_free_func(g_free)};
     node n;
     parse_alt(&ps, &n);
+    fx_glu__clear(&n.glu);
     if (ps.failed || ps.p != ps.end || !n.trig || n.cost > 0.5) {
         node_clear(&n);
+        g_ptr_array_free(ps.links, TRUE);
         return NULL;
     }
+    for (guint i = 0; i < n.trig->len; i++) {
+        fx_trigger *t = &g_array_index(n.trig, fx_trigger, i);
+        bool exact = t->behind || t->at_start; /* no walk at all */
+        t->back = pool && !exact ? back_of(pool, t->link) : NULL;
+        t->link = NULL;
+    }
+    g_ptr_array_free(ps.links, TRUE);
     return n.trig;
 }

@@ -124,6 +124,8 @@ void fx_rule__free(gpointer data)
     if (r->examples)
         g_ptr_array_free(r->examples, TRUE);
     pcre2_code_free(r->code);
+    if (r->back_pool)
+        g_ptr_array_free(r->back_pool, TRUE);
     g_free(r);
 }
 

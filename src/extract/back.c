@@ -1,0 +1,382 @@
+/*
+ * back.c: automata of the text between a match's start and its trigger.
+ *
+ * A trigger (prefilter.c) says that every match of a rule holds a literal;
+ * the engine then needs the places before a literal where such a match can
+ * start.  Bounding that distance by a count of bytes does badly when words
+ * of any length come first ("\p{Lu}\p{Ll}+ Department"): the walk back
+ * crosses whole sentences.  So the part of the pattern before the literal
+ * is also kept as an automaton, which the engine runs backwards from the
+ * literal, one character at a time; it dies within a few words in prose,
+ * and the places where it has read all of that part are the starts.
+ *
+ * The automaton is built by Glushkov's construction: one position per
+ * character class of the pattern, with the sets of positions that can
+ * come first and last and the pairs that can follow each other.  It reads
+ * symbols, not bytes: an ASCII byte is itself, and any other character is
+ * symbol 128, so a class holds symbol 128 when it holds any non-ASCII
+ * character.  Every approximation errs towards more strings: lookarounds
+ * and anchors match the empty string, a count {m,n} with n > 1 becomes a
+ * loop, and a part too big to keep becomes "any string of its bytes".
+ *
+ * The engine reads text backwards, so a frozen fragment keeps, for each
+ * position, the positions that can come before it (`pred`), the positions
+ * that can be read first (the last ones of the pattern, `enter`), and
+ * whether reading a position can finish the fragment (it can come first
+ * in the pattern, `leave`).
+ */
+#include "internal.h"
+
+/* Past these, a part is kept only as "any string of its bytes". */
+#define GLU_MAX_POSITIONS 2048
+#define GLU_MAX_PAIRS 16384
+
+/* The symbols of a set of bytes: ASCII as is, any byte >= 0x80 (part of a
+ * non-ASCII character) as symbol 128. */
+static fx_byteset symbols_of(const fx_byteset *bytes)
+{
+    fx_byteset s = {{0}};
+    for (int i = 0; i < 4; i++)
+        s.w[i] = bytes->w[i];
+    if (bytes->w[4] | bytes->w[5] | bytes->w[6] | bytes->w[7])
+        s.w[4] = 1;
+    return s;
+}
+
+static GArray *u32_array(void)
+{
+    return g_array_new(FALSE, FALSE, sizeof(guint32));
+}
+
+/* A zeroed fx_glu is empty and nullable too; its arrays come on first
+ * use. */
+void fx_glu__init(fx_glu *g)
+{
+    g->cls = g_array_new(FALSE, FALSE, sizeof(fx_byteset));
+    g->follow = u32_array();
+    g->first = u32_array();
+    g->last = u32_array();
+    g->nullable = true;
+}
+
+void fx_glu__clear(fx_glu *g)
+{
+    if (!g->cls)
+        return;
+    g_array_free(g->cls, TRUE);
+    g_array_free(g->follow, TRUE);
+    g_array_free(g->first, TRUE);
+    g_array_free(g->last, TRUE);
+    memset(g, 0, sizeof *g);
+}
+
+static void ensure(fx_glu *g)
+{
+    if (!g->cls)
+        fx_glu__init(g);
+}
+
+static void reset(fx_glu *g)
+{
+    ensure(g);
+    g_array_set_size(g->cls, 0);
+    g_array_set_size(g->follow, 0);
+    g_array_set_size(g->first, 0);
+    g_array_set_size(g->last, 0);
+    g->nullable = true;
+}
+
+void fx_glu__char(fx_glu *g, const fx_byteset *bytes)
+{
+    reset(g);
+    fx_byteset s = symbols_of(bytes);
+    g_array_append_val(g->cls, s);
+    guint32 zero = 0;
+    g_array_append_val(g->first, zero);
+    g_array_append_val(g->last, zero);
+    g->nullable = false;
+}
+
+void fx_glu__any(fx_glu *g, const fx_byteset *bytes, bool nullable)
+{
+    fx_glu__char(g, bytes);
+    guint32 loop[2] = {0, 0};
+    g_array_append_vals(g->follow, loop, 2);
+    g->nullable = nullable;
+}
+
+/* Append b's positions to a's, renumbered; returns b's first index. */
+static guint32 absorb(fx_glu *a, const fx_glu *b)
+{
+    guint32 off = a->cls->len;
+    g_array_append_vals(a->cls, b->cls->data, b->cls->len);
+    for (guint i = 0; i < b->follow->len; i++) {
+        guint32 x = g_array_index(b->follow, guint32, i) + off;
+        g_array_append_val(a->follow, x);
+    }
+    return off;
+}
+
+static void append_shifted(GArray *to, const GArray *from, guint32 off)
+{
+    for (guint i = 0; i < from->len; i++) {
+        guint32 x = g_array_index(from, guint32, i) + off;
+        g_array_append_val(to, x);
+    }
+}
+
+/* Every position of `xs` may be followed by every one of `ys`. */
+static void link_all(fx_glu *g, const GArray *xs, const GArray *ys,
+                     guint32 yoff)
+{
+    for (guint i = 0; i < xs->len; i++)
+        for (guint j = 0; j < ys->len; j++) {
+            guint32 pair[2] = {g_array_index(xs, guint32, i),
+                               g_array_index(ys, guint32, j) + yoff};
+            g_array_append_vals(g->follow, pair, 2);
+        }
+}
+
+static bool fits(size_t positions, size_t pairs)
+{
+    return positions <= GLU_MAX_POSITIONS && pairs <= GLU_MAX_PAIRS;
+}
+
+bool fx_glu__concat(fx_glu *a, fx_glu *b)
+{
+    if (!b->cls)
+        return true; /* b matches the empty string only */
+    ensure(a);
+    size_t pairs = (a->follow->len + b->follow->len) / 2 +
+                   (size_t)a->last->len * b->first->len;
+    if (!fits(a->cls->len + b->cls->len, pairs)) {
+        fx_glu__clear(b);
+        return false;
+    }
+    guint32 off = absorb(a, b);
+    link_all(a, a->last, b->first, off);
+    if (a->nullable)
+        append_shifted(a->first, b->first, off);
+    GArray *last = u32_array();
+    append_shifted(last, b->last, off);
+    if (b->nullable)
+        g_array_append_vals(last, a->last->data, a->last->len);
+    g_array_free(a->last, TRUE);
+    a->last = last;
+    a->nullable = a->nullable && b->nullable;
+    fx_glu__clear(b);
+    return true;
+}
+
+bool fx_glu__union(fx_glu *a, fx_glu *b)
+{
+    ensure(a);
+    if (!b->cls) {
+        a->nullable = true;
+        return true;
+    }
+    if (!fits(a->cls->len + b->cls->len,
+              (a->follow->len + b->follow->len) / 2)) {
+        fx_glu__clear(b);
+        return false;
+    }
+    guint32 off = absorb(a, b);
+    append_shifted(a->first, b->first, off);
+    append_shifted(a->last, b->last, off);
+    a->nullable = a->nullable || b->nullable;
+    fx_glu__clear(b);
+    return true;
+}
+
+bool fx_glu__repeat(fx_glu *g, size_t lo, size_t hi)
+{
+    ensure(g);
+    if (hi == 0) {
+        reset(g);
+        return true;
+    }
+    if (hi > 1) {
+        if (!fits(g->cls->len, g->follow->len / 2 +
+                                   (size_t)g->last->len * g->first->len))
+            return false;
+        GArray *first = u32_array();
+        g_array_append_vals(first, g->first->data, g->first->len);
+        link_all(g, g->last, first, 0);
+        g_array_free(first, TRUE);
+    }
+    if (lo == 0)
+        g->nullable = true;
+    return true;
+}
+
+fx_back_frag *fx_glu__freeze(fx_glu *g)
+{
+    ensure(g);
+    guint n = g->cls->len, npairs = g->follow->len / 2;
+    /* One block: the header, then each array, 8-byte aligned. */
+    size_t sz_cls = n * sizeof(fx_byteset);
+    size_t sz_at = (n + 1) * sizeof(guint32);
+    size_t sz_pred = npairs * sizeof(guint32);
+    size_t sz_enter = g->last->len * sizeof(guint32);
+    size_t head = (sizeof(fx_back_frag) + 7) & ~(size_t)7;
+    size_t o_at = head + sz_cls;
+    size_t o_pred = o_at + ((sz_at + 7) & ~(size_t)7);
+    size_t o_enter = o_pred + ((sz_pred + 7) & ~(size_t)7);
+    size_t o_leave = o_enter + ((sz_enter + 7) & ~(size_t)7);
+    char *block = g_malloc0(o_leave + n + 1);
+    fx_back_frag *f = (fx_back_frag *)block;
+    f->n = n;
+    f->cls = (fx_byteset *)(block + head);
+    f->pred_at = (guint32 *)(block + o_at);
+    f->pred = (guint32 *)(block + o_pred);
+    f->enter = (guint32 *)(block + o_enter);
+    f->leave = (guint8 *)(block + o_leave);
+    f->nenter = g->last->len;
+    f->nullable = g->nullable;
+    memcpy(f->cls, g->cls->data, sz_cls);
+    memcpy(f->enter, g->last->data, sz_enter);
+    for (guint i = 0; i < g->first->len; i++)
+        f->leave[g_array_index(g->first, guint32, i)] = 1;
+    /* pred[y]: every x of a pair (x, y), counted then placed. */
+    const guint32 *pairs = (const guint32 *)g->follow->data;
+    for (guint i = 0; i < npairs; i++)
+        f->pred_at[pairs[2 * i + 1] + 1]++;
+    for (guint y = 0; y < n; y++)
+        f->pred_at[y + 1] += f->pred_at[y];
+    guint32 *fill = g_new(guint32, n + 1);
+    memcpy(fill, f->pred_at, (n + 1) * sizeof(guint32));
+    for (guint i = 0; i < npairs; i++)
+        f->pred[fill[pairs[2 * i + 1]]++] = pairs[2 * i];
+    g_free(fill);
+    return f;
+}
+
+/* ---- reading backwards ---- */
+
+/* Reading a chain: the last position read was `x` of part `k`. */
+typedef struct {
+    guint32 k, x;
+} back_state;
+
+void fx_back_scratch__init(fx_back_scratch *sc)
+{
+    sc->cur = g_array_new(FALSE, FALSE, sizeof(back_state));
+    sc->next = g_array_new(FALSE, FALSE, sizeof(back_state));
+}
+
+void fx_back_scratch__clear(fx_back_scratch *sc)
+{
+    if (sc->cur)
+        g_array_free(sc->cur, TRUE);
+    if (sc->next)
+        g_array_free(sc->next, TRUE);
+    sc->cur = sc->next = NULL;
+}
+
+/* Add (k, x) to a set of states; false when it is full. */
+static bool add_state(GArray *set, guint32 k, guint32 x)
+{
+    for (guint i = 0; i < set->len; i++) {
+        const back_state *s = &g_array_index(set, back_state, i);
+        if (s->k == k && s->x == x)
+            return true;
+    }
+    if (set->len == FX_BACK_MAX_STATES)
+        return false;
+    back_state s = {k, x};
+    g_array_append_val(set, s);
+    return true;
+}
+
+/* The parts that may be entered, given those whose bit is set in `enter`:
+ * a nullable part may be passed over.  Bit n: all of them are read. */
+static guint64 closure(const fx_back_chain *c, guint64 enter)
+{
+    for (guint k = 0; k < c->n; k++)
+        if ((enter >> k & 1) && c->frag[k]->nullable)
+            enter |= (guint64)1 << (k + 1);
+    return enter;
+}
+
+/* The character that ends just before buf[i]: its first byte in *j, its
+ * symbol returned; -1 when the bytes there are not UTF-8. */
+static int char_before(const char *buf, size_t i, size_t *j)
+{
+    size_t k = i - 1;
+    unsigned c = (unsigned char)buf[k];
+    if (c < 0x80) {
+        *j = k;
+        return (int)c;
+    }
+    while (k > 0 && i - k < 4 && ((unsigned char)buf[k] & 0xC0) == 0x80)
+        k--;
+    unsigned lead = (unsigned char)buf[k];
+    size_t want = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
+    if ((lead & 0xC0) != 0xC0 || i - k != want)
+        return -1;
+    *j = k;
+    return 128;
+}
+
+static bool chain_starts(const fx_back_chain *c, const char *buf, size_t q,
+                         fx_back_scratch *sc, GArray *starts)
+{
+    GArray *cur = sc->cur, *next = sc->next;
+    g_array_set_size(cur, 0);
+    guint64 all = (guint64)1 << c->n;
+    guint64 enter = closure(c, 1);
+    size_t i = q;
+    for (guint steps = 0;; steps++) {
+        if (enter & all)
+            g_array_append_val(starts, i);
+        if (cur->len == 0 && (enter & (all - 1)) == 0)
+            return true; /* nothing more can be read */
+        if (i == 0)
+            return true; /* the text starts here */
+        if (steps == FX_BACK_MAX_STEPS)
+            return false;
+        size_t j;
+        int sym = char_before(buf, i, &j);
+        if (sym < 0)
+            return false;
+        g_array_set_size(next, 0);
+        for (guint s = 0; s < cur->len; s++) {
+            back_state st = g_array_index(cur, back_state, s);
+            const fx_back_frag *f = c->frag[st.k];
+            for (guint32 p = f->pred_at[st.x]; p < f->pred_at[st.x + 1]; p++)
+                if (fx_byteset__has(&f->cls[f->pred[p]], (unsigned char)sym) &&
+                    !add_state(next, st.k, f->pred[p]))
+                    return false;
+        }
+        for (guint k = 0; k < c->n; k++) {
+            if (!(enter >> k & 1))
+                continue;
+            const fx_back_frag *f = c->frag[k];
+            for (guint p = 0; p < f->nenter; p++)
+                if (fx_byteset__has(&f->cls[f->enter[p]], (unsigned char)sym) &&
+                    !add_state(next, k, f->enter[p]))
+                    return false;
+        }
+        enter = 0;
+        for (guint s = 0; s < next->len; s++) {
+            const back_state *st = &g_array_index(next, back_state, s);
+            if (c->frag[st->k]->leave[st->x])
+                enter |= (guint64)1 << (st->k + 1);
+        }
+        enter = closure(c, enter);
+        GArray *swap = cur;
+        cur = next;
+        next = swap;
+        i = j;
+    }
+}
+
+bool fx_back__starts(const fx_back *b, const char *buf, size_t q,
+                     fx_back_scratch *sc, GArray *starts)
+{
+    g_array_set_size(starts, 0);
+    for (guint c = 0; c < b->n; c++)
+        if (!chain_starts(&b->chain[c], buf, q, sc, starts))
+            return false;
+    return true;
+}
