@@ -134,7 +134,6 @@ static char *starts_of(const char *pattern, const char *lit, const char *text)
     g_free(lower);
     g_free(lower_lit);
     fx_back_scratch sc;
-    fx_back_scratch__init(&sc);
     GArray *found = g_array_new(FALSE, FALSE, sizeof(size_t));
     GString *out = g_string_new(NULL);
     if (!fx_back__starts(x->back, text, q, &sc, found)) {
@@ -146,7 +145,6 @@ static char *starts_of(const char *pattern, const char *lit, const char *text)
                                    g_array_index(found, size_t, i));
     }
     g_array_free(found, TRUE);
-    fx_back_scratch__clear(&sc);
     g_array_free(t, TRUE);
     g_ptr_array_free(pool, TRUE);
     return g_string_free(out, FALSE);

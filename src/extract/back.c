@@ -235,6 +235,9 @@ fx_back_frag *fx_glu__freeze(fx_glu *g)
     f->nullable = g->nullable;
     memcpy(f->cls, g->cls->data, sz_cls);
     memcpy(f->enter, g->last->data, sz_enter);
+    for (guint i = 0; i < f->nenter; i++)
+        for (int w = 0; w < 8; w++)
+            f->enter_any.w[w] |= f->cls[f->enter[i]].w[w];
     for (guint i = 0; i < g->first->len; i++)
         f->leave[g_array_index(g->first, guint32, i)] = 1;
     /* pred[y]: every x of a pair (x, y), counted then placed. */
@@ -253,41 +256,6 @@ fx_back_frag *fx_glu__freeze(fx_glu *g)
 
 /* ---- reading backwards ---- */
 
-/* Reading a chain: the last position read was `x` of part `k`. */
-typedef struct {
-    guint32 k, x;
-} back_state;
-
-void fx_back_scratch__init(fx_back_scratch *sc)
-{
-    sc->cur = g_array_new(FALSE, FALSE, sizeof(back_state));
-    sc->next = g_array_new(FALSE, FALSE, sizeof(back_state));
-}
-
-void fx_back_scratch__clear(fx_back_scratch *sc)
-{
-    if (sc->cur)
-        g_array_free(sc->cur, TRUE);
-    if (sc->next)
-        g_array_free(sc->next, TRUE);
-    sc->cur = sc->next = NULL;
-}
-
-/* Add (k, x) to a set of states; false when it is full. */
-static bool add_state(GArray *set, guint32 k, guint32 x)
-{
-    for (guint i = 0; i < set->len; i++) {
-        const back_state *s = &g_array_index(set, back_state, i);
-        if (s->k == k && s->x == x)
-            return true;
-    }
-    if (set->len == FX_BACK_MAX_STATES)
-        return false;
-    back_state s = {k, x};
-    g_array_append_val(set, s);
-    return true;
-}
-
 /* The parts that may be entered, given those whose bit is set in `enter`:
  * a nullable part may be passed over.  Bit n: all of them are read. */
 static guint64 closure(const fx_back_chain *c, guint64 enter)
@@ -296,6 +264,29 @@ static guint64 closure(const fx_back_chain *c, guint64 enter)
         if ((enter >> k & 1) && c->frag[k]->nullable)
             enter |= (guint64)1 << (k + 1);
     return enter;
+}
+
+void fx_back_chain__prepare(fx_back_chain *c)
+{
+    guint64 enter = closure(c, 1);
+    memset(&c->first, 0, sizeof c->first);
+    for (guint k = 0; k < c->n; k++)
+        if (enter >> k & 1)
+            for (int w = 0; w < 8; w++)
+                c->first.w[w] |= c->frag[k]->enter_any.w[w];
+    c->through = enter >> c->n & 1;
+}
+
+/* Add (k, x) to the `*n` states of `set`; false when it is full. */
+static bool add_state(fx_back_state *set, guint *n, guint32 k, guint32 x)
+{
+    for (guint i = 0; i < *n; i++)
+        if (set[i].k == k && set[i].x == x)
+            return true;
+    if (*n == FX_BACK_MAX_STATES)
+        return false;
+    set[(*n)++] = (fx_back_state){k, x};
+    return true;
 }
 
 /* The character that ends just before buf[i]: its first byte in *j, its
@@ -321,15 +312,22 @@ static int char_before(const char *buf, size_t i, size_t *j)
 static bool chain_starts(const fx_back_chain *c, const char *buf, size_t q,
                          fx_back_scratch *sc, GArray *starts)
 {
-    GArray *cur = sc->cur, *next = sc->next;
-    g_array_set_size(cur, 0);
+    if (c->through)
+        g_array_append_val(starts, q);
+    /* Most hits end here: the character before the literal fits no part
+     * (this also reads bytes that are not UTF-8 as symbol 128). */
+    unsigned char before = q == 0 ? 0 : (unsigned char)buf[q - 1];
+    if (q == 0 || !fx_byteset__has(&c->first, before < 0x80 ? before : 128))
+        return true;
+    fx_back_state *cur = sc->a, *next = sc->b;
+    guint ncur = 0;
     guint64 all = (guint64)1 << c->n;
     guint64 enter = closure(c, 1);
     size_t i = q;
     for (guint steps = 0;; steps++) {
-        if (enter & all)
+        if (steps > 0 && (enter & all))
             g_array_append_val(starts, i);
-        if (cur->len == 0 && (enter & (all - 1)) == 0)
+        if (ncur == 0 && (enter & (all - 1)) == 0)
             return true; /* nothing more can be read */
         if (i == 0)
             return true; /* the text starts here */
@@ -339,34 +337,34 @@ static bool chain_starts(const fx_back_chain *c, const char *buf, size_t q,
         int sym = char_before(buf, i, &j);
         if (sym < 0)
             return false;
-        g_array_set_size(next, 0);
-        for (guint s = 0; s < cur->len; s++) {
-            back_state st = g_array_index(cur, back_state, s);
-            const fx_back_frag *f = c->frag[st.k];
-            for (guint32 p = f->pred_at[st.x]; p < f->pred_at[st.x + 1]; p++)
+        guint nnext = 0;
+        for (guint s = 0; s < ncur; s++) {
+            const fx_back_frag *f = c->frag[cur[s].k];
+            guint32 x = cur[s].x;
+            for (guint32 p = f->pred_at[x]; p < f->pred_at[x + 1]; p++)
                 if (fx_byteset__has(&f->cls[f->pred[p]], (unsigned char)sym) &&
-                    !add_state(next, st.k, f->pred[p]))
+                    !add_state(next, &nnext, cur[s].k, f->pred[p]))
                     return false;
         }
         for (guint k = 0; k < c->n; k++) {
-            if (!(enter >> k & 1))
-                continue;
             const fx_back_frag *f = c->frag[k];
+            if (!(enter >> k & 1) ||
+                !fx_byteset__has(&f->enter_any, (unsigned char)sym))
+                continue;
             for (guint p = 0; p < f->nenter; p++)
                 if (fx_byteset__has(&f->cls[f->enter[p]], (unsigned char)sym) &&
-                    !add_state(next, k, f->enter[p]))
+                    !add_state(next, &nnext, k, f->enter[p]))
                     return false;
         }
         enter = 0;
-        for (guint s = 0; s < next->len; s++) {
-            const back_state *st = &g_array_index(next, back_state, s);
-            if (c->frag[st->k]->leave[st->x])
-                enter |= (guint64)1 << (st->k + 1);
-        }
+        for (guint s = 0; s < nnext; s++)
+            if (c->frag[next[s].k]->leave[next[s].x])
+                enter |= (guint64)1 << (next[s].k + 1);
         enter = closure(c, enter);
-        GArray *swap = cur;
+        fx_back_state *swap = cur;
         cur = next;
         next = swap;
+        ncur = nnext;
         i = j;
     }
 }

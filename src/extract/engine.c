@@ -83,6 +83,8 @@ typedef struct {
     fx_fields fields;
     GArray *found;    /* of cand */
     GArray *warnings; /* of deferred */
+    fx_back_scratch back;
+    GArray *starts;   /* of size_t: what fx_back__starts() found */
 } scanner;
 
 struct fx_engine {
@@ -139,8 +141,7 @@ struct fx_engine {
     uint64_t lit_pos;    /* text before this has been scanned for triggers */
     GArray **windows;    /* per rule: fx_window, sorted and disjoint */
     guint *win_head;     /* per rule: windows before this are used up */
-    fx_back_scratch back_scratch;
-    GArray *back_found;  /* of size_t: the starts back_starts() found */
+    GArray **hits;       /* per rule: trigger_hit, not yet made windows */
 };
 
 /* Starts [lo, hi] (absolute, inclusive) where a rule's match may begin,
@@ -148,6 +149,12 @@ struct fx_engine {
 typedef struct {
     uint64_t lo, hi;
 } fx_window;
+
+/* A trigger found in the text: the literal ends at `end` (absolute). */
+typedef struct {
+    const fx_trigger *t;
+    uint64_t end;
+} trigger_hit;
 
 
 static void cand_free(cand *c)
@@ -171,6 +178,7 @@ static bool scanner_init(scanner *sc, uint32_t groups)
     fx_fields__init(&sc->fields);
     sc->found = g_array_new(FALSE, FALSE, sizeof(cand));
     sc->warnings = g_array_new(FALSE, FALSE, sizeof(deferred));
+    sc->starts = g_array_new(FALSE, FALSE, sizeof(size_t));
     return sc->md && sc->mctx;
 }
 
@@ -188,6 +196,8 @@ static void scanner_clear(scanner *sc)
         g_free(g_array_index(sc->warnings, deferred, i).msg);
     if (sc->warnings)
         g_array_free(sc->warnings, TRUE);
+    if (sc->starts)
+        g_array_free(sc->starts, TRUE);
     memset(sc, 0, sizeof *sc);
 }
 
@@ -238,8 +248,9 @@ fx_status fx_engine_new(fx_engine **out, const fx_ruleset *rules,
     e->win_head = g_new0(guint, MAX(rules->rules->len, 1));
     for (guint i = 0; i < rules->rules->len; i++)
         e->windows[i] = g_array_new(FALSE, FALSE, sizeof(fx_window));
-    fx_back_scratch__init(&e->back_scratch);
-    e->back_found = g_array_new(FALSE, FALSE, sizeof(size_t));
+    e->hits = g_new0(GArray *, MAX(rules->rules->len, 1));
+    for (guint i = 0; i < rules->rules->len; i++)
+        e->hits[i] = g_array_new(FALSE, FALSE, sizeof(trigger_hit));
     e->pending = g_array_new(FALSE, FALSE, sizeof(cand));
     e->ready = g_array_new(FALSE, FALSE, sizeof(cand));
     if (!ok) {
@@ -326,6 +337,7 @@ static void reset_document(fx_engine *e)
     e->lit_pos = 0;
     for (guint i = 0; e->windows && i < e->rs->rules->len; i++) {
         g_array_set_size(e->windows[i], 0);
+        g_array_set_size(e->hits[i], 0);
         e->win_head[i] = 0;
     }
     fx_document__begin(e->doc, &e->doc_date);
@@ -361,9 +373,9 @@ void fx_engine_free(fx_engine *e)
         g_array_free(e->windows[i], TRUE);
     g_free(e->windows);
     g_free(e->win_head);
-    fx_back_scratch__clear(&e->back_scratch);
-    if (e->back_found)
-        g_array_free(e->back_found, TRUE);
+    for (guint i = 0; e->hits && i < e->rs->rules->len; i++)
+        g_array_free(e->hits[i], TRUE);
+    g_free(e->hits);
     g_free(e->buf);
     g_free(e->source);
     g_free(e);
@@ -556,21 +568,22 @@ static void add_window(fx_engine *e, guint rule, uint64_t lo, uint64_t hi)
 
 /* Open a window at each start that trigger `t`'s back automaton allows
  * for a literal at `q` (relative); false when it gave up. */
-static bool back_starts(fx_engine *e, const fx_trigger *t, size_t q)
+static bool back_starts(fx_engine *e, scanner *sc, const fx_trigger *t,
+                        size_t q)
 {
-    if (!fx_back__starts(t->back, e->buf, q, &e->back_scratch,
-                         e->back_found))
+    if (!fx_back__starts(t->back, e->buf, q, &sc->back, sc->starts))
         return false;
-    for (guint i = 0; i < e->back_found->len; i++) {
-        uint64_t s = e->base + g_array_index(e->back_found, size_t, i);
+    for (guint i = 0; i < sc->starts->len; i++) {
+        uint64_t s = e->base + g_array_index(sc->starts, size_t, i);
         add_window(e, t->rule, s, s);
     }
     return true;
 }
 
-static void on_trigger(void *payload, const fx_trigger *t, uint64_t end)
+/* Open the windows of a trigger whose literal ends at `end`. */
+static void open_windows(fx_engine *e, scanner *sc, const fx_trigger *t,
+                         uint64_t end)
 {
-    fx_engine *e = payload;
     uint64_t q = end - t->len;
     if (t->behind) {
         add_window(e, t->rule, q + t->ahead, q + t->ahead);
@@ -578,7 +591,7 @@ static void on_trigger(void *payload, const fx_trigger *t, uint64_t end)
     }
     if (q < e->base + t->dmin)
         return; /* the match would start before the text */
-    if (t->back && back_starts(e, t, (size_t)(q - e->base)))
+    if (t->back && back_starts(e, sc, t, (size_t)(q - e->base)))
         return;
     GArray *w = e->windows[t->rule];
     size_t floor = 0;
@@ -592,6 +605,15 @@ static void on_trigger(void *payload, const fx_trigger *t, uint64_t end)
     uint64_t hi = q - t->dmin;
     if (e->base + lo <= hi)
         add_window(e, t->rule, e->base + lo, hi);
+}
+
+/* A trigger found: its windows are opened when its rule scans next, so
+ * that the work is shared out between threads with the rules. */
+static void on_trigger(void *payload, const fx_trigger *t, uint64_t end)
+{
+    fx_engine *e = payload;
+    trigger_hit h = {t, end};
+    g_array_append_val(e->hits[t->rule], h);
 }
 
 /* Find the triggers in the text that arrived since the last call. */
@@ -683,6 +705,15 @@ static void scan_rule(fx_engine *e, scanner *sc, guint i, bool final)
     size_t off = (size_t)(e->next[i] - e->base);
     uint32_t opts = (final ? 0 : PCRE2_PARTIAL_HARD) |
                     (e->base > e->origin ? PCRE2_NOTBOL : 0);
+    if (e->prefilter && r->triggered) {
+        /* The windows of the triggers found since the rule last ran. */
+        GArray *hits = e->hits[i];
+        for (guint k = 0; k < hits->len; k++) {
+            const trigger_hit *h = &g_array_index(hits, trigger_hit, k);
+            open_windows(e, sc, h->t, h->end);
+        }
+        g_array_set_size(hits, 0);
+    }
     if (e->skip_line[i]) {
         /* The line may end in a later chunk: keep skipping until it does,
          * so that the outcome does not depend on the chunking. */

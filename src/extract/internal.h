@@ -178,6 +178,7 @@ typedef struct {
                             the text) position y: pred[pred_at[y] ..] */
     guint32 *enter;      /* positions that may be read first */
     guint nenter;
+    fx_byteset enter_any; /* the symbols of all of them */
     guint8 *leave;       /* per position: the part may end after it */
     bool nullable;
 } fx_back_frag;
@@ -191,7 +192,14 @@ fx_back_frag *fx_glu__freeze(fx_glu *g);
 typedef struct {
     guint n;
     const fx_back_frag *const *frag;
+    /* What the first character read (the one before the literal) may be,
+     * and whether the literal's own place is a start (every part
+     * nullable): fx_back_chain__prepare() sets them. */
+    fx_byteset first;
+    bool through;
 } fx_back_chain;
+
+void fx_back_chain__prepare(fx_back_chain *c);
 
 typedef struct {
     guint n;
@@ -206,12 +214,15 @@ typedef struct {
 #define FX_BACK_MAX_STEPS 256
 #define FX_BACK_MAX_STATES 64
 
+/* The states of a chain being read: the last position read was `x` of
+ * part `k`. */
 typedef struct {
-    GArray *cur, *next;
-} fx_back_scratch;
+    guint32 k, x;
+} fx_back_state;
 
-void fx_back_scratch__init(fx_back_scratch *sc);
-void fx_back_scratch__clear(fx_back_scratch *sc);
+typedef struct {
+    fx_back_state a[FX_BACK_MAX_STATES], b[FX_BACK_MAX_STATES];
+} fx_back_scratch;
 
 /*
  * Read buf[0..q) backwards from q, one character at a time, through every

@@ -1137,6 +1137,7 @@ static const fx_back *back_of(GPtrArray *pool, const struct fx_back_link *l)
         frag[i] = l->frag;
     c->n = depth;
     c->frag = frag;
+    fx_back_chain__prepare(c);
     b->n = 1;
     b->chain = c;
     g_ptr_array_add(pool, b);
