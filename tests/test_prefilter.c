@@ -133,18 +133,34 @@ static char *starts_of(const char *pattern, const char *lit, const char *text)
     size_t q = (size_t)(at - lower);
     g_free(lower);
     g_free(lower_lit);
-    fx_back_scratch sc;
+    /* A reader that keeps its DFAs, reading twice, and one that drops
+     * them before every read must agree. */
+    fx_back_reader *keeps = fx_back_reader__new(0);
+    fx_back_reader *drops = fx_back_reader__new(1);
+    fx_back_reader *readers[] = {keeps, keeps, drops};
     GArray *found = g_array_new(FALSE, FALSE, sizeof(size_t));
-    GString *out = g_string_new(NULL);
-    if (!fx_back__starts(x->back, text, q, &sc, found)) {
-        g_string_assign(out, "GAVE UP");
-    } else {
-        g_array_sort(found, by_size);
-        for (guint i = 0; i < found->len; i++)
-            g_string_append_printf(out, "%s%zu", i ? " " : "",
-                                   g_array_index(found, size_t, i));
+    char *outs[3];
+    for (int r = 0; r < 3; r++) {
+        GString *out = g_string_new(NULL);
+        if (!fx_back__starts(x->back, text, q, readers[r], found)) {
+            g_string_assign(out, "GAVE UP");
+        } else {
+            g_array_sort(found, by_size);
+            for (guint i = 0; i < found->len; i++)
+                g_string_append_printf(out, "%s%zu", i ? " " : "",
+                                       g_array_index(found, size_t, i));
+        }
+        outs[r] = g_string_free(out, FALSE);
     }
+    assert_string_equal(outs[1], outs[0]);
+    assert_string_equal(outs[2], outs[0]);
+    g_free(outs[1]);
+    g_free(outs[2]);
+    GString *out = g_string_new(outs[0]);
+    g_free(outs[0]);
     g_array_free(found, TRUE);
+    fx_back_reader__free(keeps);
+    fx_back_reader__free(drops);
     g_array_free(t, TRUE);
     g_ptr_array_free(pool, TRUE);
     return g_string_free(out, FALSE);

@@ -196,8 +196,8 @@ bool fx_glu__repeat(fx_glu *g, size_t lo, size_t hi)
         return true;
     }
     if (hi > 1) {
-        if (!fits(g->cls->len, g->follow->len / 2 +
-                                   (size_t)g->last->len * g->first->len))
+        if (!fits(g->cls->len,
+                  g->follow->len / 2 + (size_t)g->last->len * g->first->len))
             return false;
         GArray *first = u32_array();
         g_array_append_vals(first, g->first->data, g->first->len);
@@ -208,6 +208,22 @@ bool fx_glu__repeat(fx_glu *g, size_t lo, size_t hi)
         g->nullable = true;
     return true;
 }
+
+static guint byteset_hash(gconstpointer p)
+{
+    const fx_byteset *b = p;
+    guint h = 2166136261u;
+    for (int i = 0; i < 8; i++)
+        h = (h ^ b->w[i]) * 16777619u;
+    return h;
+}
+
+static gboolean byteset_equal(gconstpointer a, gconstpointer b)
+{
+    return memcmp(a, b, sizeof(fx_byteset)) == 0;
+}
+
+static guint refine(guint8 *cls, const guint8 *by);
 
 fx_back_frag *fx_glu__freeze(fx_glu *g)
 {
@@ -238,6 +254,17 @@ fx_back_frag *fx_glu__freeze(fx_glu *g)
     for (guint i = 0; i < f->nenter; i++)
         for (int w = 0; w < 8; w++)
             f->enter_any.w[w] |= f->cls[f->enter[i]].w[w];
+    /* Its classes of symbols, split by each distinct set of a position. */
+    GHashTable *seen = g_hash_table_new(byteset_hash, byteset_equal);
+    for (guint x = 0; x < n; x++) {
+        if (!g_hash_table_add(seen, &f->cls[x]))
+            continue;
+        guint8 in[129];
+        for (unsigned sym = 0; sym < 129; sym++)
+            in[sym] = fx_byteset__has(&f->cls[x], (unsigned char)sym);
+        refine(f->sym_class, in);
+    }
+    g_hash_table_destroy(seen);
     for (guint i = 0; i < g->first->len; i++)
         f->leave[g_array_index(g->first, guint32, i)] = 1;
     /* pred[y]: every x of a pair (x, y), counted then placed. */
@@ -266,6 +293,22 @@ static guint64 closure(const fx_back_chain *c, guint64 enter)
     return enter;
 }
 
+/* Split the classes `cls` (of 129 symbols) by those of `by`; returns how
+ * many there are then. */
+static guint refine(guint8 *cls, const guint8 *by)
+{
+    guint16 id[129 * 129];
+    memset(id, 0xFF, sizeof id);
+    guint n = 0;
+    for (unsigned sym = 0; sym < 129; sym++) {
+        guint16 *to = &id[cls[sym] * 129 + by[sym]];
+        if (*to == 0xFFFF)
+            *to = (guint16)n++;
+        cls[sym] = (guint8)*to;
+    }
+    return n;
+}
+
 void fx_back_chain__prepare(fx_back_chain *c)
 {
     guint64 enter = closure(c, 1);
@@ -275,18 +318,171 @@ void fx_back_chain__prepare(fx_back_chain *c)
             for (int w = 0; w < 8; w++)
                 c->first.w[w] |= c->frag[k]->enter_any.w[w];
     c->through = enter >> c->n & 1;
+    /* The chain's classes of symbols: its parts' classes, combined. */
+    memset(c->sym_class, 0, sizeof c->sym_class);
+    c->nclasses = 1;
+    for (guint k = 0; k < c->n; k++)
+        c->nclasses = refine(c->sym_class, c->frag[k]->sym_class);
 }
 
-/* Add (k, x) to the `*n` states of `set`; false when it is full. */
-static bool add_state(fx_back_state *set, guint *n, guint32 k, guint32 x)
+/* ---- the reader: a DFA per chain, built as it is read ---- */
+
+/* A state of a chain being read: the last position read was `x` of part
+ * `k`. */
+typedef struct {
+    guint32 k, x;
+} nfa_state;
+
+/* Most bytes a reader's DFAs take, over all chains, before it starts
+ * afresh (on the SOTU text, 100 MiB need about 22000 states, 3 MiB). */
+#define READER_MAX_BYTES ((size_t)8 << 20)
+
+/* Transitions not yet worked out, and those where reading gives up. */
+#define UNKNOWN UINT32_MAX
+#define GIVES_UP (UINT32_MAX - 1)
+
+/* DFA state flags. */
+#define ALL_READ 1u /* every part is read: a start */
+#define DEAD 2u     /* nothing more can be read */
+
+typedef struct {
+    GHashTable *ids;   /* key (GBytes: enter mask, then nfa_states) -> id+1 */
+    GPtrArray *keys;   /* per state: its GBytes */
+    GArray *delta;     /* per state: a guint32 per class of symbols */
+    GByteArray *flags; /* per state */
+} chain_dfa;
+
+struct fx_back_reader {
+    GHashTable *dfas; /* fx_back_chain* -> chain_dfa* */
+    size_t bytes;     /* about what all of them take */
+    size_t max_bytes; /* past this, they are dropped */
+};
+
+static void dfa_free(gpointer p)
 {
-    for (guint i = 0; i < *n; i++)
-        if (set[i].k == k && set[i].x == x)
-            return true;
+    chain_dfa *d = p;
+    g_hash_table_destroy(d->ids);
+    g_ptr_array_free(d->keys, TRUE);
+    g_array_free(d->delta, TRUE);
+    g_byte_array_free(d->flags, TRUE);
+    g_free(d);
+}
+
+fx_back_reader *fx_back_reader__new(size_t max_bytes)
+{
+    fx_back_reader *rd = g_new0(fx_back_reader, 1);
+    rd->max_bytes = max_bytes ? max_bytes : READER_MAX_BYTES;
+    rd->dfas = g_hash_table_new_full(NULL, NULL, NULL, dfa_free);
+    return rd;
+}
+
+void fx_back_reader__free(fx_back_reader *rd)
+{
+    if (!rd)
+        return;
+    g_hash_table_destroy(rd->dfas);
+    g_free(rd);
+}
+
+/* Add (k, x) to the `*n` states of `set`, kept sorted; false when it is
+ * full. */
+static bool add_state(nfa_state *set, guint *n, guint32 k, guint32 x)
+{
+    guint at = *n;
+    while (at > 0 &&
+           (set[at - 1].k > k || (set[at - 1].k == k && set[at - 1].x > x)))
+        at--;
+    if (at > 0 && set[at - 1].k == k && set[at - 1].x == x)
+        return true;
     if (*n == FX_BACK_MAX_STATES)
         return false;
-    set[(*n)++] = (fx_back_state){k, x};
+    memmove(set + at + 1, set + at, (*n - at) * sizeof *set);
+    set[at] = (nfa_state){k, x};
+    (*n)++;
     return true;
+}
+
+/* The id of the DFA state (enter, set[0..n)), added when new. */
+static guint32 intern(fx_back_reader *rd, const fx_back_chain *c, chain_dfa *d,
+                      guint64 enter, const nfa_state *set, guint n)
+{
+    gsize len = sizeof enter + n * sizeof *set;
+    guint8 *buf = g_malloc(len);
+    memcpy(buf, &enter, sizeof enter);
+    if (n)
+        memcpy(buf + sizeof enter, set, n * sizeof *set);
+    GBytes *key = g_bytes_new_take(buf, len);
+    gpointer id = g_hash_table_lookup(d->ids, key);
+    if (id) {
+        g_bytes_unref(key);
+        return GPOINTER_TO_UINT(id) - 1;
+    }
+    guint32 nid = d->keys->len;
+    g_ptr_array_add(d->keys, key);
+    g_hash_table_insert(d->ids, key, GUINT_TO_POINTER(nid + 1));
+    g_array_set_size(d->delta, (nid + 1) * c->nclasses);
+    memset(&g_array_index(d->delta, guint32, nid * c->nclasses), 0xFF,
+           c->nclasses * sizeof(guint32));
+    guint64 all = (guint64)1 << c->n;
+    guint8 f = (enter & all ? ALL_READ : 0) |
+               (n == 0 && (enter & (all - 1)) == 0 ? DEAD : 0);
+    g_byte_array_append(d->flags, &f, 1);
+    rd->bytes += len + c->nclasses * sizeof(guint32) + 64;
+    return nid;
+}
+
+/* The DFA of chain `c`, with state 0 its start. */
+static chain_dfa *dfa_of(fx_back_reader *rd, const fx_back_chain *c)
+{
+    chain_dfa *d = g_hash_table_lookup(rd->dfas, c);
+    if (d)
+        return d;
+    d = g_new0(chain_dfa, 1);
+    d->ids = g_hash_table_new(g_bytes_hash, g_bytes_equal);
+    d->keys = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
+    d->delta = g_array_new(FALSE, FALSE, sizeof(guint32));
+    d->flags = g_byte_array_new();
+    g_hash_table_insert(rd->dfas, (gpointer)c, d);
+    intern(rd, c, d, closure(c, 1), NULL, 0);
+    return d;
+}
+
+/* Work out the transition of state `id` on symbol `sym`. */
+static guint32 step(fx_back_reader *rd, const fx_back_chain *c, chain_dfa *d,
+                    guint32 id, unsigned sym)
+{
+    GBytes *key = g_ptr_array_index(d->keys, id);
+    gsize len;
+    const guint8 *b = g_bytes_get_data(key, &len);
+    guint64 enter;
+    memcpy(&enter, b, sizeof enter);
+    guint ncur = (guint)((len - sizeof enter) / sizeof(nfa_state));
+    nfa_state cur[FX_BACK_MAX_STATES], next[FX_BACK_MAX_STATES];
+    memcpy(cur, b + sizeof enter, ncur * sizeof *cur);
+    guint nnext = 0;
+    for (guint s = 0; s < ncur; s++) {
+        const fx_back_frag *f = c->frag[cur[s].k];
+        guint32 x = cur[s].x;
+        for (guint32 p = f->pred_at[x]; p < f->pred_at[x + 1]; p++)
+            if (fx_byteset__has(&f->cls[f->pred[p]], (unsigned char)sym) &&
+                !add_state(next, &nnext, cur[s].k, f->pred[p]))
+                return GIVES_UP;
+    }
+    for (guint k = 0; k < c->n; k++) {
+        const fx_back_frag *f = c->frag[k];
+        if (!(enter >> k & 1) ||
+            !fx_byteset__has(&f->enter_any, (unsigned char)sym))
+            continue;
+        for (guint p = 0; p < f->nenter; p++)
+            if (fx_byteset__has(&f->cls[f->enter[p]], (unsigned char)sym) &&
+                !add_state(next, &nnext, k, f->enter[p]))
+                return GIVES_UP;
+    }
+    guint64 out = 0;
+    for (guint s = 0; s < nnext; s++)
+        if (c->frag[next[s].k]->leave[next[s].x])
+            out |= (guint64)1 << (next[s].k + 1);
+    return intern(rd, c, d, closure(c, out), next, nnext);
 }
 
 /* The character that ends just before buf[i]: its first byte in *j, its
@@ -309,8 +505,8 @@ static int char_before(const char *buf, size_t i, size_t *j)
     return 128;
 }
 
-static bool chain_starts(const fx_back_chain *c, const char *buf, size_t q,
-                         fx_back_scratch *sc, GArray *starts)
+static bool chain_starts(fx_back_reader *rd, const fx_back_chain *c,
+                         const char *buf, size_t q, GArray *starts)
 {
     if (c->through)
         g_array_append_val(starts, q);
@@ -319,15 +515,18 @@ static bool chain_starts(const fx_back_chain *c, const char *buf, size_t q,
     unsigned char before = q == 0 ? 0 : (unsigned char)buf[q - 1];
     if (q == 0 || !fx_byteset__has(&c->first, before < 0x80 ? before : 128))
         return true;
-    fx_back_state *cur = sc->a, *next = sc->b;
-    guint ncur = 0;
-    guint64 all = (guint64)1 << c->n;
-    guint64 enter = closure(c, 1);
+    if (rd->bytes > rd->max_bytes) {
+        g_hash_table_remove_all(rd->dfas); /* start afresh */
+        rd->bytes = 0;
+    }
+    chain_dfa *d = dfa_of(rd, c);
+    guint32 id = 0;
     size_t i = q;
     for (guint steps = 0;; steps++) {
-        if (steps > 0 && (enter & all))
+        guint8 f = d->flags->data[id];
+        if (steps > 0 && (f & ALL_READ))
             g_array_append_val(starts, i);
-        if (ncur == 0 && (enter & (all - 1)) == 0)
+        if (f & DEAD)
             return true; /* nothing more can be read */
         if (i == 0)
             return true; /* the text starts here */
@@ -337,44 +536,25 @@ static bool chain_starts(const fx_back_chain *c, const char *buf, size_t q,
         int sym = char_before(buf, i, &j);
         if (sym < 0)
             return false;
-        guint nnext = 0;
-        for (guint s = 0; s < ncur; s++) {
-            const fx_back_frag *f = c->frag[cur[s].k];
-            guint32 x = cur[s].x;
-            for (guint32 p = f->pred_at[x]; p < f->pred_at[x + 1]; p++)
-                if (fx_byteset__has(&f->cls[f->pred[p]], (unsigned char)sym) &&
-                    !add_state(next, &nnext, cur[s].k, f->pred[p]))
-                    return false;
+        guint at = id * c->nclasses + c->sym_class[sym];
+        guint32 nid = g_array_index(d->delta, guint32, at);
+        if (nid == UNKNOWN) {
+            nid = step(rd, c, d, id, (unsigned)sym); /* may move delta */
+            g_array_index(d->delta, guint32, at) = nid;
         }
-        for (guint k = 0; k < c->n; k++) {
-            const fx_back_frag *f = c->frag[k];
-            if (!(enter >> k & 1) ||
-                !fx_byteset__has(&f->enter_any, (unsigned char)sym))
-                continue;
-            for (guint p = 0; p < f->nenter; p++)
-                if (fx_byteset__has(&f->cls[f->enter[p]], (unsigned char)sym) &&
-                    !add_state(next, &nnext, k, f->enter[p]))
-                    return false;
-        }
-        enter = 0;
-        for (guint s = 0; s < nnext; s++)
-            if (c->frag[next[s].k]->leave[next[s].x])
-                enter |= (guint64)1 << (next[s].k + 1);
-        enter = closure(c, enter);
-        fx_back_state *swap = cur;
-        cur = next;
-        next = swap;
-        ncur = nnext;
+        if (nid == GIVES_UP)
+            return false;
+        id = nid;
         i = j;
     }
 }
 
 bool fx_back__starts(const fx_back *b, const char *buf, size_t q,
-                     fx_back_scratch *sc, GArray *starts)
+                     fx_back_reader *rd, GArray *starts)
 {
     g_array_set_size(starts, 0);
     for (guint c = 0; c < b->n; c++)
-        if (!chain_starts(&b->chain[c], buf, q, sc, starts))
+        if (!chain_starts(rd, &b->chain[c], buf, q, starts))
             return false;
     return true;
 }

@@ -83,7 +83,7 @@ typedef struct {
     fx_fields fields;
     GArray *found;    /* of cand */
     GArray *warnings; /* of deferred */
-    fx_back_scratch back;
+    fx_back_reader *back;
     GArray *starts;   /* of size_t: what fx_back__starts() found */
 } scanner;
 
@@ -179,6 +179,7 @@ static bool scanner_init(scanner *sc, uint32_t groups)
     sc->found = g_array_new(FALSE, FALSE, sizeof(cand));
     sc->warnings = g_array_new(FALSE, FALSE, sizeof(deferred));
     sc->starts = g_array_new(FALSE, FALSE, sizeof(size_t));
+    sc->back = fx_back_reader__new(0);
     return sc->md && sc->mctx;
 }
 
@@ -198,6 +199,7 @@ static void scanner_clear(scanner *sc)
         g_array_free(sc->warnings, TRUE);
     if (sc->starts)
         g_array_free(sc->starts, TRUE);
+    fx_back_reader__free(sc->back);
     memset(sc, 0, sizeof *sc);
 }
 
@@ -571,7 +573,7 @@ static void add_window(fx_engine *e, guint rule, uint64_t lo, uint64_t hi)
 static bool back_starts(fx_engine *e, scanner *sc, const fx_trigger *t,
                         size_t q)
 {
-    if (!fx_back__starts(t->back, e->buf, q, &sc->back, sc->starts))
+    if (!fx_back__starts(t->back, e->buf, q, sc->back, sc->starts))
         return false;
     for (guint i = 0; i < sc->starts->len; i++) {
         uint64_t s = e->base + g_array_index(sc->starts, size_t, i);

@@ -181,6 +181,7 @@ typedef struct {
     fx_byteset enter_any; /* the symbols of all of them */
     guint8 *leave;       /* per position: the part may end after it */
     bool nullable;
+    guint8 sym_class[129]; /* symbols no position tells apart share one */
 } fx_back_frag;
 
 fx_back_frag *fx_glu__freeze(fx_glu *g);
@@ -197,6 +198,9 @@ typedef struct {
      * nullable): fx_back_chain__prepare() sets them. */
     fx_byteset first;
     bool through;
+    /* Symbols that no position of the chain tells apart share a class. */
+    guint8 sym_class[129];
+    guint nclasses;
 } fx_back_chain;
 
 void fx_back_chain__prepare(fx_back_chain *c);
@@ -214,15 +218,13 @@ typedef struct {
 #define FX_BACK_MAX_STEPS 256
 #define FX_BACK_MAX_STATES 64
 
-/* The states of a chain being read: the last position read was `x` of
- * part `k`. */
-typedef struct {
-    guint32 k, x;
-} fx_back_state;
+/* Reads text backwards through back chains, keeping a DFA of each chain
+ * it has read (built as it goes, so one reader per thread). */
+typedef struct fx_back_reader fx_back_reader;
 
-typedef struct {
-    fx_back_state a[FX_BACK_MAX_STATES], b[FX_BACK_MAX_STATES];
-} fx_back_scratch;
+/* Its DFAs are dropped when they take more than `max_bytes` (0: 8 MiB). */
+fx_back_reader *fx_back_reader__new(size_t max_bytes);
+void fx_back_reader__free(fx_back_reader *rd);
 
 /*
  * Read buf[0..q) backwards from q, one character at a time, through every
@@ -233,7 +235,7 @@ typedef struct {
  * gave up (see above, or bytes that are not UTF-8).
  */
 bool fx_back__starts(const fx_back *b, const char *buf, size_t q,
-                     fx_back_scratch *sc, GArray *starts);
+                     fx_back_reader *rd, GArray *starts);
 
 /* ---- Prefilter: literals every match needs ----------------------------- */
 
