@@ -244,6 +244,36 @@ static void test_scanner_finds_every_literal(void **state)
     fx_literals__free(folded);
     fx_literals__free(NULL);
     g_array_free(all, TRUE);
+
+    /* So many literals that the table takes 32-bit entries. */
+    GRand *rnd = g_rand_new_with_seed(20261204);
+    GArray *many = g_array_new(FALSE, FALSE, sizeof(fx_trigger));
+    for (int i = 0; i < 4000; i++) {
+        fx_trigger t = {0};
+        t.len = FX_TRIGGER_CHARS;
+        for (guint k = 0; k < t.len; k++)
+            t.lit[k] = (char)g_rand_int_range(rnd, 'a', 'z' + 1);
+        g_array_append_val(many, t);
+    }
+    fx_literals *big = fx_literals__new(many, false);
+    GString *text2 = g_string_new(NULL), *want = g_string_new(NULL);
+    for (int i = 0; i < 50; i++) {
+        const fx_trigger *t = &g_array_index(
+            many, fx_trigger, g_rand_int_range(rnd, 0, many->len));
+        g_string_append(text2, "-- ");
+        g_string_append_printf(want, "%.*s@%zu ", t->len, t->lit,
+                               text2->len);
+        g_string_append_len(text2, t->lit, t->len);
+    }
+    GString *got = g_string_new(NULL);
+    fx_literals__scan(big, 0, text2->str, text2->len, 0, on_hit, got);
+    assert_string_equal(got->str, want->str);
+    g_string_free(got, TRUE);
+    g_string_free(text2, TRUE);
+    g_string_free(want, TRUE);
+    fx_literals__free(big);
+    g_array_free(many, TRUE);
+    g_rand_free(rnd);
 }
 
 /* ---- the engine, with and without the prefilter ---- */
