@@ -216,6 +216,8 @@ static uint32_t max_groups(const fx_ruleset *rules)
     return groups;
 }
 
+static gpointer init_cursor_class(gpointer unused);
+
 fx_status fx_engine_new(fx_engine **out, const fx_ruleset *rules,
                         const fx_sink *sink, fx_diag_fn diag, void *payload)
 {
@@ -245,6 +247,8 @@ fx_status fx_engine_new(fx_engine **out, const fx_ruleset *rules,
     e->skip_line = g_new0(bool, MAX(rules->rules->len, 1));
     e->stats = g_new0(fx_rule_stats, MAX(rules->rules->len, 1));
     e->context = rules->lookbehind + FX_CONTEXT;
+    static GOnce cursor_once = G_ONCE_INIT;
+    g_once(&cursor_once, init_cursor_class, NULL);
     fx_engine_set_prefilter(e, 1);
     e->windows = g_new0(GArray *, MAX(rules->rules->len, 1));
     e->win_head = g_new0(guint, MAX(rules->rules->len, 1));
@@ -903,28 +907,67 @@ static fx_boundary boundary_at(const char *buf, size_t i)
     return fx_sentence__boundary(buf, i, 0);
 }
 
+/* What the cursor asks of a byte (cursor_class[]): few bytes are more
+ * than the start of a character, so the loop branches on them only. */
+enum {
+    CUR_START = 1, /* starts a character (not a UTF-8 continuation) */
+    CUR_BLANK = 2, /* a blank or a control: may end a sentence */
+    CUR_LF = 4,
+    CUR_CR = 8,
+    CUR_AFTER = 16 /* a sentence mark or closer: a blank after it may end
+                      a sentence */
+};
+
+static guint8 cursor_class[256];
+
+static gpointer init_cursor_class(gpointer unused)
+{
+    (void)unused;
+    for (unsigned c = 0; c < 256; c++) {
+        guint8 k = (c & 0xC0) != 0x80 ? CUR_START : 0;
+        if (c <= ' ')
+            k |= CUR_BLANK;
+        if (fx_sentence__mark((unsigned char)c) ||
+            fx_sentence__closer((unsigned char)c))
+            k |= CUR_AFTER;
+        k |= c == '\n' ? CUR_LF : c == '\r' ? CUR_CR : 0;
+        cursor_class[c] = k;
+    }
+    return NULL;
+}
+
 static void advance_cursor(fx_engine *e, uint64_t to)
 {
     if (to <= e->cur_pos)
         return;
+    const unsigned char *buf = (const unsigned char *)e->buf;
     size_t i = (size_t)(e->cur_pos - e->base);
     size_t end = (size_t)(to - e->base);
+    /* In locals: stores through e-> could alias the text's bytes. */
+    uint64_t line = e->cur_line, col = e->cur_col;
+    uint64_t sentence = e->cur_sentence, paragraph = e->cur_paragraph;
+    guint8 prev = i > 0 ? cursor_class[buf[i - 1]] : 0;
+    prev = (guint8)((prev & ~CUR_CR) | (e->cur_cr ? CUR_CR : 0));
     for (; i < end; i++) {
-        unsigned char c = (unsigned char)e->buf[i];
-        if (c <= ' ') {
-            fx_boundary b = boundary_at(e->buf, i);
-            e->cur_sentence += b != FX_BOUNDARY_NONE;
-            e->cur_paragraph += b == FX_BOUNDARY_PARAGRAPH;
+        guint8 k = cursor_class[buf[i]];
+        col += k & CUR_START;
+        if (G_UNLIKELY(k & (CUR_LF | CUR_CR))) {
+            /* LF, CRLF and a lone CR (old Mac files) each end a line. */
+            line += (k & CUR_CR) || !(prev & CUR_CR);
+            col = 1;
         }
-        /* LF, CRLF and a lone CR (old Mac files) each end a line. */
-        if (c == '\n' || c == '\r') {
-            e->cur_line += c == '\r' || !e->cur_cr;
-            e->cur_col = 1;
-        } else if ((c & 0xC0) != 0x80) {
-            e->cur_col++;
+        if (G_UNLIKELY((k & CUR_BLANK) && (k & CUR_LF || prev & CUR_AFTER))) {
+            fx_boundary b = fx_sentence__boundary(e->buf, i, 0);
+            sentence += b != FX_BOUNDARY_NONE;
+            paragraph += b == FX_BOUNDARY_PARAGRAPH;
         }
-        e->cur_cr = c == '\r';
+        prev = k;
     }
+    e->cur_line = line;
+    e->cur_col = col;
+    e->cur_sentence = sentence;
+    e->cur_paragraph = paragraph;
+    e->cur_cr = prev & CUR_CR;
     e->cur_pos = to;
 }
 
