@@ -400,6 +400,20 @@ static void test_same_rows_with_and_without(void **state)
         g_free(want);
         g_free(text);
     }
+    /* A text long enough to be scanned for literals in parts, one per
+     * thread, cut anywhere (a literal may straddle a cut). */
+    for (int round = 0; round < 3; round++) {
+        size_t len;
+        char *text = random_text(rnd, 150000 + (size_t)round * 7, &len);
+        char *want = rows(rs, text, len, len, false, 1);
+        for (unsigned threads = 2; threads <= 4; threads++) {
+            char *got = rows(rs, text, len, len, true, threads);
+            assert_string_equal(got, want);
+            g_free(got);
+        }
+        g_free(want);
+        g_free(text);
+    }
     /* The texts did exercise every rule. */
     assert_true(total_rows > 400);
     for (guint i = 0; i < rs->rules->len; i++)

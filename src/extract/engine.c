@@ -47,6 +47,8 @@
 #define FX_CONTEXT 64
 /* Bytes each literal scanner runs over before the other takes a turn. */
 #define FX_TRIGGER_BLOCK 4096
+/* New text below this is scanned for literals by one thread. */
+#define FX_PARALLEL_LITERALS ((uint64_t)256 << 10)
 /* A statistic looks this far past its end for the end of its sentence. */
 #define FX_SENTENCE_MAX 4096
 /* Bytes of a document looked at before its first scan, to tell UTF-16
@@ -71,6 +73,22 @@ typedef struct {
     char *msg;
 } deferred;
 
+/* A rule's last walk back from a trigger: the window it opened ends just
+ * before `end`. */
+typedef struct {
+    const fx_trigger *t;
+    uint64_t end;
+} walk_memo;
+
+/* What the threads do in a round. */
+enum { ROUND_RULES, ROUND_TRIGGERS };
+
+/* A trigger found in the text: the literal ends at `end` (absolute). */
+typedef struct {
+    const fx_trigger *t;
+    uint64_t end;
+} trigger_hit;
+
 /*
  * What one thread needs to scan rules: PCRE2 match data and context (the
  * offset limit is set per call), scratch fields for normalisers, and the
@@ -85,6 +103,12 @@ typedef struct {
     GArray *warnings; /* of deferred */
     fx_back_reader *back;
     GArray *starts;   /* of size_t: what fx_back__starts() found */
+    /* Its part of the literal scan (find_triggers()): the triggers it
+     * found, per rule, and the scanners' states at the end of its part. */
+    guint nrules;
+    GArray **hits;    /* of trigger_hit */
+    uint64_t part_lo, part_hi;
+    guint32 end_exact, end_folded;
 } scanner;
 
 struct fx_engine {
@@ -140,8 +164,9 @@ struct fx_engine {
     guint32 lit_exact, lit_folded; /* literal scanners' states at lit_pos */
     uint64_t lit_pos;    /* text before this has been scanned for triggers */
     GArray **windows;    /* per rule: fx_window, sorted and disjoint */
+    walk_memo *walks;    /* per rule: its last walk back (open_windows()) */
     guint *win_head;     /* per rule: windows before this are used up */
-    GArray **hits;       /* per rule: trigger_hit, not yet made windows */
+    int round_job;       /* ROUND_* */
 };
 
 /* Starts [lo, hi] (absolute, inclusive) where a rule's match may begin,
@@ -150,11 +175,6 @@ typedef struct {
     uint64_t lo, hi;
 } fx_window;
 
-/* A trigger found in the text: the literal ends at `end` (absolute). */
-typedef struct {
-    const fx_trigger *t;
-    uint64_t end;
-} trigger_hit;
 
 
 static void cand_free(cand *c)
@@ -166,8 +186,12 @@ static void cand_free(cand *c)
     c->why = NULL;
 }
 
-static bool scanner_init(scanner *sc, uint32_t groups)
+static bool scanner_init(scanner *sc, uint32_t groups, guint nrules)
 {
+    sc->nrules = nrules;
+    sc->hits = g_new(GArray *, MAX(nrules, 1));
+    for (guint i = 0; i < nrules; i++)
+        sc->hits[i] = g_array_new(FALSE, FALSE, sizeof(trigger_hit));
     sc->md = pcre2_match_data_create(groups, NULL);
     sc->mctx = pcre2_match_context_create(NULL);
     sc->jit = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, NULL);
@@ -200,6 +224,9 @@ static void scanner_clear(scanner *sc)
     if (sc->starts)
         g_array_free(sc->starts, TRUE);
     fx_back_reader__free(sc->back);
+    for (guint i = 0; sc->hits && i < sc->nrules; i++)
+        g_array_free(sc->hits[i], TRUE);
+    g_free(sc->hits);
     memset(sc, 0, sizeof *sc);
 }
 
@@ -233,7 +260,8 @@ fx_status fx_engine_new(fx_engine **out, const fx_ruleset *rules,
     g_date_clear(&e->doc_date, 1);
     e->nthreads = 1;
     e->scanners = g_new0(scanner, 1);
-    bool ok = scanner_init(&e->scanners[0], max_groups(rules));
+    bool ok = scanner_init(&e->scanners[0], max_groups(rules),
+                           rules->rules->len);
     g_mutex_init(&e->lock);
     g_cond_init(&e->wake);
     g_cond_init(&e->done);
@@ -252,11 +280,9 @@ fx_status fx_engine_new(fx_engine **out, const fx_ruleset *rules,
     fx_engine_set_prefilter(e, 1);
     e->windows = g_new0(GArray *, MAX(rules->rules->len, 1));
     e->win_head = g_new0(guint, MAX(rules->rules->len, 1));
+    e->walks = g_new0(walk_memo, MAX(rules->rules->len, 1));
     for (guint i = 0; i < rules->rules->len; i++)
         e->windows[i] = g_array_new(FALSE, FALSE, sizeof(fx_window));
-    e->hits = g_new0(GArray *, MAX(rules->rules->len, 1));
-    for (guint i = 0; i < rules->rules->len; i++)
-        e->hits[i] = g_array_new(FALSE, FALSE, sizeof(trigger_hit));
     e->pending = g_array_new(FALSE, FALSE, sizeof(cand));
     e->ready = g_array_new(FALSE, FALSE, sizeof(cand));
     if (!ok) {
@@ -343,7 +369,9 @@ static void reset_document(fx_engine *e)
     e->lit_pos = 0;
     for (guint i = 0; e->windows && i < e->rs->rules->len; i++) {
         g_array_set_size(e->windows[i], 0);
-        g_array_set_size(e->hits[i], 0);
+        for (guint t = 0; t < e->nthreads; t++)
+            g_array_set_size(e->scanners[t].hits[i], 0);
+        e->walks[i] = (walk_memo){NULL, 0};
         e->win_head[i] = 0;
     }
     fx_document__begin(e->doc, &e->doc_date);
@@ -379,9 +407,7 @@ void fx_engine_free(fx_engine *e)
         g_array_free(e->windows[i], TRUE);
     g_free(e->windows);
     g_free(e->win_head);
-    for (guint i = 0; e->hits && i < e->rs->rules->len; i++)
-        g_array_free(e->hits[i], TRUE);
-    g_free(e->hits);
+    g_free(e->walks);
     g_free(e->buf);
     g_free(e->source);
     g_free(e);
@@ -599,30 +625,90 @@ static void open_windows(fx_engine *e, scanner *sc, const fx_trigger *t,
         return; /* the match would start before the text */
     if (t->back && back_starts(e, sc, t, (size_t)(q - e->base)))
         return;
-    GArray *w = e->windows[t->rule];
+    /* A walk from an earlier hit of the same trigger reached at least as
+     * far back as this one can (it had no fewer bytes to spare there), so
+     * this one may stop where that one's window ends.  Not so after
+     * another trigger's window, or one from further on. */
+    walk_memo *m = &e->walks[t->rule];
     size_t floor = 0;
-    if (w->len > e->win_head[t->rule]) {
-        uint64_t last = g_array_index(w, fx_window, w->len - 1).hi + 1;
-        if (last > e->base && last <= q)
-            floor = (size_t)(last - e->base);
-    }
+    if (m->t == t && m->end > e->base && m->end <= q)
+        floor = (size_t)(m->end - e->base);
     size_t lo = walk_back(e, (size_t)(q - e->base), floor, t->dmax,
                           &t->free);
     uint64_t hi = q - t->dmin;
-    if (e->base + lo <= hi)
+    if (e->base + lo <= hi) {
         add_window(e, t->rule, e->base + lo, hi);
+        *m = (walk_memo){t, hi + 1};
+    }
 }
 
 /* A trigger found: its windows are opened when its rule scans next, so
- * that the work is shared out between threads with the rules. */
+ * that the work is shared out between threads with the rules.  The
+ * payload is the scanner whose part of the text it is in. */
 static void on_trigger(void *payload, const fx_trigger *t, uint64_t end)
 {
-    fx_engine *e = payload;
+    scanner *sc = payload;
     trigger_hit h = {t, end};
-    g_array_append_val(e->hits[t->rule], h);
+    g_array_append_val(sc->hits[t->rule], h);
+}
+
+static void ignore_trigger(void *payload, const fx_trigger *t, uint64_t end)
+{
+    (void)payload;
+    (void)t;
+    (void)end;
+}
+
+/*
+ * Find the triggers in [from, to) (absolute) for `sc`, the literal
+ * scanners starting from states *exact and *folded, left at the states
+ * they end in.  Both take turns over small blocks, so that triggers come
+ * nearly in order and windows are inserted near the end.
+ */
+static void scan_literals(fx_engine *e, void *payload, fx_literal_hit_fn fn,
+                          uint64_t from, uint64_t to, guint32 *exact,
+                          guint32 *folded)
+{
+    for (uint64_t at = from; at < to;) {
+        const char *p = e->buf + (size_t)(at - e->base);
+        size_t n = (size_t)MIN(to - at, FX_TRIGGER_BLOCK);
+        if (e->rs->literals_exact)
+            *exact = fx_literals__scan(e->rs->literals_exact, *exact, p, n,
+                                       at, fn, payload);
+        if (e->rs->literals_folded)
+            *folded = fx_literals__scan(e->rs->literals_folded, *folded, p,
+                                        n, at, fn, payload);
+        at += n;
+    }
+}
+
+/* One thread's part of the literal scan.  The first part goes on from
+ * where the last call left off; another starts from the scanners' first
+ * state FX_TRIGGER_MAX bytes early, which puts them in the state they
+ * would be in there (no literal is longer), and ignores what they find
+ * before its part. */
+static void scan_part(fx_engine *e, scanner *sc)
+{
+    if (sc == &e->scanners[0]) {
+        sc->end_exact = e->lit_exact;
+        sc->end_folded = e->lit_folded;
+    } else {
+        sc->end_exact = sc->end_folded = 0;
+        uint64_t warm = sc->part_lo - MIN(sc->part_lo - e->base,
+                                          (uint64_t)FX_TRIGGER_MAX);
+        scan_literals(e, NULL, ignore_trigger, warm, sc->part_lo,
+                      &sc->end_exact, &sc->end_folded);
+    }
+    scan_literals(e, sc, on_trigger, sc->part_lo, sc->part_hi,
+                  &sc->end_exact, &sc->end_folded);
 }
 
 /* Find the triggers in the text that arrived since the last call. */
+static void run_round(fx_engine *e, int job, bool final);
+
+/* Find the triggers in the text that arrived since the last call: in
+ * parts, one per thread, when there is enough of it.  Each rule later
+ * takes its triggers from the parts in order. */
 static void find_triggers(fx_engine *e)
 {
     uint64_t end = e->base + e->scan_len;
@@ -630,21 +716,22 @@ static void find_triggers(fx_engine *e)
         e->lit_pos = e->base; /* text starts after a byte order mark */
     if (!e->prefilter || e->lit_pos >= end)
         return;
-    /* Both scanners take turns over small blocks, so that triggers come
-     * nearly in order and windows are inserted near the end. */
-    while (e->lit_pos < end) {
-        size_t from = (size_t)(e->lit_pos - e->base);
-        size_t n = (size_t)MIN(end - e->lit_pos, FX_TRIGGER_BLOCK);
-        if (e->rs->literals_exact)
-            e->lit_exact =
-                fx_literals__scan(e->rs->literals_exact, e->lit_exact,
-                                  e->buf + from, n, e->lit_pos, on_trigger, e);
-        if (e->rs->literals_folded)
-            e->lit_folded = fx_literals__scan(
-                e->rs->literals_folded, e->lit_folded, e->buf + from, n,
-                e->lit_pos, on_trigger, e);
-        e->lit_pos += n;
+    guint parts = end - e->lit_pos >= FX_PARALLEL_LITERALS ? e->nthreads : 1;
+    uint64_t size = (end - e->lit_pos) / parts;
+    for (guint t = 0; t < e->nthreads; t++) {
+        scanner *sc = &e->scanners[t];
+        sc->part_lo = MIN(e->lit_pos + t * size, end);
+        sc->part_hi = t + 1 >= parts ? end : e->lit_pos + (t + 1) * size;
     }
+    if (parts > 1) {
+        run_round(e, ROUND_TRIGGERS, false);
+    } else {
+        scan_part(e, &e->scanners[0]);
+    }
+    scanner *last = &e->scanners[parts - 1];
+    e->lit_exact = last->end_exact;
+    e->lit_folded = last->end_folded;
+    e->lit_pos = end;
 }
 
 /*
@@ -713,12 +800,14 @@ static void scan_rule(fx_engine *e, scanner *sc, guint i, bool final)
                     (e->base > e->origin ? PCRE2_NOTBOL : 0);
     if (e->prefilter && r->triggered) {
         /* The windows of the triggers found since the rule last ran. */
-        GArray *hits = e->hits[i];
-        for (guint k = 0; k < hits->len; k++) {
-            const trigger_hit *h = &g_array_index(hits, trigger_hit, k);
-            open_windows(e, sc, h->t, h->end);
+        for (guint t = 0; t < e->nthreads; t++) {
+            GArray *hits = e->scanners[t].hits[i];
+            for (guint k = 0; k < hits->len; k++) {
+                const trigger_hit *h = &g_array_index(hits, trigger_hit, k);
+                open_windows(e, sc, h->t, h->end);
+            }
+            g_array_set_size(hits, 0);
         }
-        g_array_set_size(hits, 0);
     }
     if (e->skip_line[i]) {
         /* The line may end in a later chunk: keep skipping until it does,
@@ -1128,6 +1217,16 @@ static void scan_queue(fx_engine *e, scanner *sc, bool final)
     }
 }
 
+/* A thread's share of a round: its part of the literal scan, or rules
+ * from the queue. */
+static void do_round(fx_engine *e, scanner *sc, bool final)
+{
+    if (e->round_job == ROUND_TRIGGERS)
+        scan_part(e, sc);
+    else
+        scan_queue(e, sc, final);
+}
+
 typedef struct {
     fx_engine *e;
     scanner *sc;
@@ -1149,7 +1248,7 @@ static gpointer worker_main(gpointer data)
         seen = e->generation;
         bool final = e->round_final;
         g_mutex_unlock(&e->lock);
-        scan_queue(e, arg->sc, final);
+        do_round(e, arg->sc, final);
         g_mutex_lock(&e->lock);
         if (--e->busy == 0)
             g_cond_signal(&e->done);
@@ -1188,7 +1287,7 @@ fx_status fx_engine_set_threads(fx_engine *e, unsigned threads)
     guint made = 1;
     for (; made < threads; made++) {
         memset(&e->scanners[made], 0, sizeof(scanner));
-        if (!scanner_init(&e->scanners[made], groups)) {
+        if (!scanner_init(&e->scanners[made], groups, e->rs->rules->len)) {
             scanner_clear(&e->scanners[made]);
             st = FX_ERR_NOMEM;
             break;
@@ -1247,13 +1346,11 @@ static void give_warnings(fx_engine *e)
 }
 
 /* One round: every rule scans what the window holds. */
-static void scan_all(fx_engine *e, bool final)
+/* Run a round of `job` on every thread, this one included, and wait for
+ * all of them. */
+static void run_round(fx_engine *e, int job, bool final)
 {
-    guint n = e->rs->rules->len;
-    if (e->nthreads > 1)
-        g_qsort_with_data(e->order, (gint)n, sizeof(guint), by_cost,
-                          e->stats);
-    g_atomic_int_set(&e->next_rule, 0);
+    e->round_job = job;
     if (e->nthreads > 1) {
         g_mutex_lock(&e->lock);
         e->round_final = final;
@@ -1262,13 +1359,23 @@ static void scan_all(fx_engine *e, bool final)
         g_cond_broadcast(&e->wake);
         g_mutex_unlock(&e->lock);
     }
-    scan_queue(e, &e->scanners[0], final);
+    do_round(e, &e->scanners[0], final);
     if (e->nthreads > 1) {
         g_mutex_lock(&e->lock);
         while (e->busy)
             g_cond_wait(&e->done, &e->lock);
         g_mutex_unlock(&e->lock);
     }
+}
+
+static void scan_all(fx_engine *e, bool final)
+{
+    guint n = e->rs->rules->len;
+    if (e->nthreads > 1)
+        g_qsort_with_data(e->order, (gint)n, sizeof(guint), by_cost,
+                          e->stats);
+    g_atomic_int_set(&e->next_rule, 0);
+    run_round(e, ROUND_RULES, final);
     guint nwarn = 0;
     for (guint t = 0; t < e->nthreads; t++) {
         scanner *sc = &e->scanners[t];
