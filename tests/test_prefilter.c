@@ -241,6 +241,27 @@ static void test_scanner_finds_every_literal(void **state)
         g_string_free(parts, TRUE);
     }
     g_string_free(whole, TRUE);
+    /* Two scanners at once find what each finds alone, a's first at each
+     * byte; a NULL one finds nothing. */
+    GArray *exact_lits = g_array_new(FALSE, FALSE, sizeof(fx_trigger));
+    fx_trigger hs = {0};
+    hs.len = 2;
+    memcpy(hs.lit, "HE", 2);
+    g_array_append_val(exact_lits, hs);
+    fx_literals *exact = fx_literals__new(exact_lits, false);
+    GString *pair = g_string_new(NULL);
+    guint32 sa = 0, sb = 0;
+    fx_literals__scan_pair(exact, folded, &sa, &sb, text, strlen(text), 0,
+                           on_hit, pair);
+    assert_string_equal(pair->str, "HE@2 she@1 he@2 hers@2 his@8 ");
+    g_string_truncate(pair, 0);
+    sa = sb = 0;
+    fx_literals__scan_pair(NULL, folded, &sa, &sb, text, strlen(text), 0,
+                           on_hit, pair);
+    assert_string_equal(pair->str, "she@1 he@2 hers@2 his@8 ");
+    g_string_free(pair, TRUE);
+    fx_literals__free(exact);
+    g_array_free(exact_lits, TRUE);
     fx_literals__free(folded);
     fx_literals__free(NULL);
     g_array_free(all, TRUE);
@@ -268,6 +289,27 @@ static void test_scanner_finds_every_literal(void **state)
     GString *got = g_string_new(NULL);
     fx_literals__scan(big, 0, text2->str, text2->len, 0, on_hit, got);
     assert_string_equal(got->str, want->str);
+    /* Paired with a scanner of 16-bit entries: each scans alone. */
+    g_string_truncate(got, 0);
+    guint32 s32 = 0, s16 = 0;
+    fx_trigger dash = {0};
+    dash.len = 2;
+    memcpy(dash.lit, "--", 2);
+    GArray *dashes = g_array_new(FALSE, FALSE, sizeof(fx_trigger));
+    g_array_append_val(dashes, dash);
+    fx_literals *small = fx_literals__new(dashes, false);
+    fx_literals__scan_pair(big, small, &s32, &s16, text2->str, text2->len, 0,
+                           on_hit, got);
+    GString *dash_hits = g_string_new(NULL);
+    for (int i = 0; i < 50; i++)
+        g_string_append_printf(dash_hits, "--@%zu ",
+                               (size_t)i * (3 + FX_TRIGGER_CHARS));
+    /* (big has 32-bit entries: the two scan one after the other) */
+    assert_true(g_str_has_prefix(got->str, want->str));
+    assert_string_equal(got->str + want->len, dash_hits->str);
+    g_string_free(dash_hits, TRUE);
+    fx_literals__free(small);
+    g_array_free(dashes, TRUE);
     g_string_free(got, TRUE);
     g_string_free(text2, TRUE);
     g_string_free(want, TRUE);

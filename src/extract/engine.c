@@ -45,8 +45,6 @@
 /* Context kept before every search offset, for lookbehinds and \b
  * (and more than FX_BOUNDARY_LOOKBACK, for sentence boundaries). */
 #define FX_CONTEXT 64
-/* Bytes each literal scanner runs over before the other takes a turn. */
-#define FX_TRIGGER_BLOCK 4096
 /* New text below this is scanned for literals by one thread. */
 #define FX_PARALLEL_LITERALS ((uint64_t)256 << 10)
 /* A statistic looks this far past its end for the end of its sentence. */
@@ -569,8 +567,8 @@ static size_t walk_back(const fx_engine *e, size_t q, size_t floor,
 }
 
 /* Add starts [lo, hi] to a rule's windows, keeping them sorted and
- * disjoint.  Triggers arrive nearly in order (two scanners take turns
- * over small blocks), so the place is found from the end. */
+ * disjoint (their union does not depend on the order they come in).
+ * Triggers arrive nearly in order, so the place is found from the end. */
 static void add_window(fx_engine *e, guint rule, uint64_t lo, uint64_t hi)
 {
     GArray *w = e->windows[rule];
@@ -659,27 +657,16 @@ static void ignore_trigger(void *payload, const fx_trigger *t, uint64_t end)
     (void)end;
 }
 
-/*
- * Find the triggers in [from, to) (absolute) for `sc`, the literal
- * scanners starting from states *exact and *folded, left at the states
- * they end in.  Both take turns over small blocks, so that triggers come
- * nearly in order and windows are inserted near the end.
- */
+/* Find the triggers in [from, to) (absolute), the literal scanners
+ * starting from states *exact and *folded, left at the states they end
+ * in. */
 static void scan_literals(fx_engine *e, void *payload, fx_literal_hit_fn fn,
                           uint64_t from, uint64_t to, guint32 *exact,
                           guint32 *folded)
 {
-    for (uint64_t at = from; at < to;) {
-        const char *p = e->buf + (size_t)(at - e->base);
-        size_t n = (size_t)MIN(to - at, FX_TRIGGER_BLOCK);
-        if (e->rs->literals_exact)
-            *exact = fx_literals__scan(e->rs->literals_exact, *exact, p, n,
-                                       at, fn, payload);
-        if (e->rs->literals_folded)
-            *folded = fx_literals__scan(e->rs->literals_folded, *folded, p,
-                                        n, at, fn, payload);
-        at += n;
-    }
+    fx_literals__scan_pair(e->rs->literals_exact, e->rs->literals_folded,
+                           exact, folded, e->buf + (size_t)(from - e->base),
+                           (size_t)(to - from), from, fn, payload);
 }
 
 /* One thread's part of the literal scan.  The first part goes on from
@@ -1040,15 +1027,23 @@ static void advance_cursor(fx_engine *e, uint64_t to)
     for (; i < end; i++) {
         guint8 k = cursor_class[buf[i]];
         col += k & CUR_START;
-        if (G_UNLIKELY(k & (CUR_LF | CUR_CR))) {
-            /* LF, CRLF and a lone CR (old Mac files) each end a line. */
-            line += (k & CUR_CR) || !(prev & CUR_CR);
-            col = 1;
-        }
-        if (G_UNLIKELY((k & CUR_BLANK) && (k & CUR_LF || prev & CUR_AFTER))) {
-            fx_boundary b = fx_sentence__boundary(e->buf, i, 0);
-            sentence += b != FX_BOUNDARY_NONE;
-            paragraph += b == FX_BOUNDARY_PARAGRAPH;
+        /* One branch, rarely taken: at a line end, or at a blank that may
+         * end a sentence (a line feed, or a blank after a sentence mark or
+         * a closer). */
+        unsigned test = (k & CUR_BLANK) >> 1 &
+                        ((k & CUR_LF) >> 2 | (prev & CUR_AFTER) >> 4);
+        if (G_UNLIKELY(test | (k & (CUR_LF | CUR_CR)))) {
+            if (k & (CUR_LF | CUR_CR)) {
+                /* LF, CRLF and a lone CR (old Mac files) each end a
+                 * line. */
+                line += (k & CUR_CR) || !(prev & CUR_CR);
+                col = 1;
+            }
+            if (test) {
+                fx_boundary b = fx_sentence__boundary(e->buf, i, 0);
+                sentence += b != FX_BOUNDARY_NONE;
+                paragraph += b == FX_BOUNDARY_PARAGRAPH;
+            }
         }
         prev = k;
     }

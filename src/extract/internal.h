@@ -316,6 +316,14 @@ guint32 fx_literals__scan(const fx_literals *lx, guint32 state,
                           const char *buf, size_t len, uint64_t pos,
                           fx_literal_hit_fn fn, void *payload);
 
+/* The same with two scanners (either may be NULL) over the same bytes at
+ * once, their states updated in place; at each byte a's hits come
+ * first. */
+void fx_literals__scan_pair(const fx_literals *a, const fx_literals *b,
+                            guint32 *state_a, guint32 *state_b,
+                            const char *buf, size_t len, uint64_t pos,
+                            fx_literal_hit_fn fn, void *payload);
+
 /* ---- Rules and rulesets ------------------------------------------------- */
 
 typedef struct {

@@ -210,3 +210,37 @@ guint32 fx_literals__scan(const fx_literals *lx, guint32 state,
     }
     return v;
 }
+
+void fx_literals__scan_pair(const fx_literals *a, const fx_literals *b,
+                            guint32 *state_a, guint32 *state_b,
+                            const char *buf, size_t len, uint64_t pos,
+                            fx_literal_hit_fn fn, void *payload)
+{
+    if (!a || !b || !a->delta16 || !b->delta16) {
+        if (a)
+            *state_a = fx_literals__scan(a, *state_a, buf, len, pos, fn,
+                                         payload);
+        if (b)
+            *state_b = fx_literals__scan(b, *state_b, buf, len, pos, fn,
+                                         payload);
+        return;
+    }
+    /* Two independent chains of loads: the processor runs them side by
+     * side, where one after the other each waits on its own. */
+    const guint16 *da = a->delta16, *db = b->delta16;
+    const guint sa = a->shift, sb = b->shift;
+    const unsigned char *p = (const unsigned char *)buf;
+    guint32 va = *state_a, vb = *state_b;
+    for (size_t i = 0; i < len; i++) {
+        va = da[((va >> 1) << sa) + a->cls[p[i]]];
+        vb = db[((vb >> 1) << sb) + b->cls[p[i]]];
+        if (G_UNLIKELY((va | vb) & 1u)) {
+            if (va & 1u)
+                report(a, va >> 1, pos + i + 1, fn, payload);
+            if (vb & 1u)
+                report(b, vb >> 1, pos + i + 1, fn, payload);
+        }
+    }
+    *state_a = va;
+    *state_b = vb;
+}
