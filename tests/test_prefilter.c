@@ -74,6 +74,12 @@ static void test_literals_of_patterns(void **state)
     /* A fixed lookbehind that opens the pattern: the start is known. */
     expect_triggers("(?<=said |told )\\p{Lu}\\p{Ll}+",
                     "said <5 told <5");
+    /* A literal, then branches that each start with one: together
+     * (the gazetteer's tries cut words at every branch). */
+    expect_triggers("A(?:BF|C(?:X|YZ))", "ABF(0,0) ACX(0,0) ACYZ(0,0)");
+    /* Not when a branch's literal may come later, or in another case. */
+    expect_triggers("A(?:B|c?D)", "A(0,0)");
+    expect_triggers("(?i:a)(?:BC)", "BC(1,1)");
     /* The start of the text is a trigger of its own, with no literal. */
     expect_triggers("(?:\\A|(?<=\n\n))\\p{Lu}", "\n\n<2 \\A<0");
     expect_triggers("(?<=\\A)x|y", "\\A<0 y(0,0)");
@@ -380,6 +386,11 @@ static const char test_rules[] =
     "  type: official\n"
     "  pattern: (?<![\\p{L}])(?<name>\\p{Lu}\\p{Ll}+)(?=[ ]asked)"
     "|(?<=asked[ ])(?<name>\\p{Lu}\\p{Ll}+)\n"
+    /* Names as a trie, as the gazetteer writes them. */
+    "rule trie\n"
+    "  type: official\n"
+    "  priority: 1\n"
+    "  pattern: (?<![\\p{L}])(?<name>R(?:uiz|ana)|L(?:ee|ANA))(?![\\p{L}])\n"
     /* A name opening the text or a paragraph. */
     "rule opener\n"
     "  type: official\n"
@@ -418,7 +429,7 @@ static void test_same_rows_with_and_without(void **state)
         assert_true(((fx_rule *)g_ptr_array_index(rs->rules, i))->triggered);
     GRand *rnd = g_rand_new_with_seed(20261202);
     size_t total_rows = 0;
-    guint64 matches[8] = {0};
+    guint64 matches[16] = {0};
     assert_true(rs->rules->len <= G_N_ELEMENTS(matches));
     for (int round = 0; round < 40; round++) {
         size_t len;

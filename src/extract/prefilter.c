@@ -47,6 +47,13 @@ typedef struct {
     GArray *trig;         /* of fx_trigger, relative to the node's start */
     double cost;          /* expected hits per byte of text, or INFINITY */
     fx_glu glu;           /* the node as an automaton (back.c) */
+    /* A short literal run, or a sequence that is only one so far: its
+     * text, which the literals of what follows it may extend. */
+    bool pure;
+    bool pure_caseless;
+    guint pure_len;
+    char pure_lit[FX_TRIGGER_CHARS];
+    guint items;          /* a sequence's items so far */
 } node;
 
 /* A trigger's back chain while the pattern is read: the parts before it,
@@ -628,6 +635,7 @@ static void empty_node(node *n)
 static void zero_width(node *n)
 {
     glu_empty(n);
+    n->pure = false;
     n->min = n->fixed = 0;
     memset(&n->free, 0, sizeof n->free);
     memset(&n->bytes, 0, sizeof n->bytes);
@@ -765,6 +773,7 @@ static void parse_group(parser *ps, node *n)
     if (conditional) {
         /* A missing "no" branch matches the empty string. */
         n->min = 0;
+        n->pure = false;
         fx_glu__union(&n->glu, &(fx_glu){0});
         if (n->trig) {
             node_clear(n);
@@ -916,6 +925,7 @@ static void repeat(node *n, size_t lo, size_t hi)
         n->fixed *= hi;
     }
     n->min = min;
+    n->pure = false;
     if (lo == 0)
         node_clear(n);
     if (!fx_glu__repeat(&n->glu, lo, hi))
@@ -959,11 +969,72 @@ static void chain_outer(parser *ps, GArray *trig, fx_glu *before)
     }
 }
 
+/*
+ * A sequence that is a literal so far ("A"), then an item whose every
+ * match starts with one of its literals ("BF|CF|L"): every match of the
+ * two starts with their concatenation ("ABF", "ACF", "AL"), which is far
+ * rarer than either.  Such as the gazetteer's tries, whose words are cut
+ * at each branch.  Take them when they are cheaper than the sequence's
+ * own literal; false when they are not, or cannot be made.
+ */
+static bool extend(node *seq, const node *it)
+{
+    if (!it->trig)
+        return false;
+    for (guint i = 0; i < it->trig->len; i++) {
+        const fx_trigger *t = &g_array_index(it->trig, fx_trigger, i);
+        if (t->behind || t->at_start || t->link || t->dmin || t->dmax ||
+            memcmp(&t->free, &(fx_byteset){{0}}, sizeof t->free) ||
+            t->caseless != seq->pure_caseless)
+            return false; /* not at the item's very start */
+    }
+    GArray *ext = g_array_new(FALSE, FALSE, sizeof(fx_trigger));
+    double cost = 0;
+    for (guint i = 0; i < it->trig->len; i++) {
+        const fx_trigger *t = &g_array_index(it->trig, fx_trigger, i);
+        fx_trigger x = *t;
+        /* A prefix of a needed literal is needed too: cut it to the
+         * longest whole characters that fit. */
+        size_t len = MIN(seq->pure_len + t->len, FX_TRIGGER_MAX);
+        char b[FX_TRIGGER_MAX * 2];
+        memcpy(b, seq->pure_lit, seq->pure_len);
+        memcpy(b + seq->pure_len, t->lit, t->len);
+        while (len < seq->pure_len + t->len && len > seq->pure_len &&
+               ((unsigned char)b[len] & 0xC0) == 0x80)
+            len--;
+        x.len = (guint)len;
+        memcpy(x.lit, b, len);
+        if (x.caseless)
+            for (size_t k = 0; k < len; k++)
+                x.lit[k] = g_ascii_tolower(x.lit[k]);
+        cost += lit_cost(x.lit, len, x.caseless);
+        g_array_append_val(ext, x);
+    }
+    if (cost >= seq->cost) {
+        g_array_free(ext, TRUE);
+        return false;
+    }
+    node_clear(seq);
+    seq->trig = ext;
+    seq->cost = cost;
+    return true;
+}
+
 /* Append item `it` to sequence `seq`, keeping the cheaper triggers.  A
  * trigger far into the match costs more: each hit then tries PCRE2 at
  * more starts. */
 static void seq_append(parser *ps, node *seq, node *it)
 {
+    if (seq->items++ == 0 && it->pure) {
+        seq->pure = true;
+        seq->pure_caseless = it->pure_caseless;
+        seq->pure_len = it->pure_len;
+        memcpy(seq->pure_lit, it->pure_lit, it->pure_len);
+    } else if (seq->pure) {
+        seq->pure = false;
+        if (extend(seq, it))
+            goto adopted;
+    }
     if (it->trig)
         it->cost *= 1.0 + (double)MIN(seq->fixed, 4096) / 16.0;
     if (it->trig && it->cost < seq->cost && shift(it->trig, seq)) {
@@ -973,6 +1044,7 @@ static void seq_append(parser *ps, node *seq, node *it)
         it->trig = NULL;
         chain_outer(ps, seq->trig, &seq->glu);
     }
+adopted:
     node_clear(it);
     seq->min = add_sat(seq->min, it->min);
     seq->fixed = add_sat(seq->fixed, it->fixed);
@@ -1002,6 +1074,16 @@ static void run_node(parser *ps, node *n, const GString *run, bool caseless)
 {
     node_init(n);
     run_glu(&n->glu, run, 0, run->len, caseless);
+    /* Short, and caseless only in ASCII letters that fold alone. */
+    n->pure = run->len < FX_TRIGGER_CHARS;
+    for (gsize i = 0; n->pure && i < run->len; i++)
+        if (caseless && folds_wide((unsigned char)run->str[i]))
+            n->pure = false;
+    if (n->pure) {
+        n->pure_caseless = caseless;
+        n->pure_len = (guint)run->len;
+        memcpy(n->pure_lit, run->str, run->len);
+    }
     n->min = n->fixed = run->len;
     for (gsize i = 0; i < run->len; i++) {
         unsigned char c = (unsigned char)run->str[i];
@@ -1105,6 +1187,7 @@ static void parse_alt(parser *ps, node *out)
     while (!ps->failed && eat(ps, "|")) {
         node b;
         parse_seq(ps, &b);
+        out->pure = false;
         out->min = MIN(out->min, b.min);
         out->fixed = MAX(out->fixed, b.fixed);
         set_union(&out->free, &b.free);
