@@ -356,6 +356,9 @@ struct fx_back_reader {
     GHashTable *dfas; /* fx_back_chain* -> chain_dfa* */
     size_t bytes;     /* about what all of them take */
     size_t max_bytes; /* past this, they are dropped */
+    /* The last chain looked up: a rule's hits come one after another. */
+    const fx_back_chain *last;
+    chain_dfa *last_dfa;
 };
 
 static void dfa_free(gpointer p)
@@ -434,7 +437,11 @@ static guint32 intern(fx_back_reader *rd, const fx_back_chain *c, chain_dfa *d,
 /* The DFA of chain `c`, with state 0 its start. */
 static chain_dfa *dfa_of(fx_back_reader *rd, const fx_back_chain *c)
 {
+    if (rd->last == c)
+        return rd->last_dfa;
     chain_dfa *d = g_hash_table_lookup(rd->dfas, c);
+    rd->last = c;
+    rd->last_dfa = d;
     if (d)
         return d;
     d = g_new0(chain_dfa, 1);
@@ -444,6 +451,7 @@ static chain_dfa *dfa_of(fx_back_reader *rd, const fx_back_chain *c)
     d->flags = g_byte_array_new();
     g_hash_table_insert(rd->dfas, (gpointer)c, d);
     intern(rd, c, d, closure(c, 1), NULL, 0);
+    rd->last_dfa = d;
     return d;
 }
 
@@ -518,6 +526,7 @@ static bool chain_starts(fx_back_reader *rd, const fx_back_chain *c,
     if (rd->bytes > rd->max_bytes) {
         g_hash_table_remove_all(rd->dfas); /* start afresh */
         rd->bytes = 0;
+        rd->last = NULL;
     }
     chain_dfa *d = dfa_of(rd, c);
     guint32 id = 0;
