@@ -200,6 +200,14 @@ static void test_back_automata(void **state)
                   "5");
     /* Nothing there that the part before it reads: no start at all. */
     expect_starts(names, "Department", "the city's Department", "");
+    /* A literal too long to keep position by position: any string of
+     * its bytes. */
+    GString *longpat = g_string_new("(?:");
+    for (int i = 0; i < 1500; i++)
+        g_string_append(longpat, "ab");
+    g_string_append(longpat, ")?Zq");
+    expect_starts(longpat->str, "Zq", "ababZq", "0 1 2 3 4");
+    g_string_free(longpat, TRUE);
     /* Too far back, or bytes that are not UTF-8: the walk decides. */
     GString *far = g_string_new(NULL);
     for (int i = 0; i < 300; i++)

@@ -168,6 +168,26 @@ bool fx_glu__concat(fx_glu *a, fx_glu *b)
     return true;
 }
 
+bool fx_glu__append_char(fx_glu *g, const fx_byteset *bytes)
+{
+    ensure(g);
+    if (!fits(g->cls->len + 1, g->follow->len / 2 + g->last->len))
+        return false;
+    guint32 p = g->cls->len;
+    fx_byteset s = symbols_of(bytes);
+    g_array_append_val(g->cls, s);
+    for (guint i = 0; i < g->last->len; i++) {
+        guint32 pair[2] = {g_array_index(g->last, guint32, i), p};
+        g_array_append_vals(g->follow, pair, 2);
+    }
+    if (g->nullable)
+        g_array_append_val(g->first, p);
+    g_array_set_size(g->last, 1);
+    g_array_index(g->last, guint32, 0) = p;
+    g->nullable = false;
+    return true;
+}
+
 bool fx_glu__union(fx_glu *a, fx_glu *b)
 {
     ensure(a);

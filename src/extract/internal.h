@@ -167,6 +167,8 @@ void fx_glu__any(fx_glu *g, const fx_byteset *bytes, bool nullable);
  * caller then approximates it with fx_glu__any(). */
 bool fx_glu__concat(fx_glu *a, fx_glu *b);
 bool fx_glu__union(fx_glu *a, fx_glu *b);
+/* a becomes a followed by one character of `bytes`. */
+bool fx_glu__append_char(fx_glu *g, const fx_byteset *bytes);
 bool fx_glu__repeat(fx_glu *g, size_t lo, size_t hi);
 
 /* A frozen part, read backwards: one block, freed with g_free(). */

@@ -1059,13 +1059,20 @@ adopted:
 static void run_glu(fx_glu *g, const GString *run, gsize from, gsize to,
                     bool caseless)
 {
+    fx_byteset all = {{0}};
     for (const char *c = run->str + from; c < run->str + to;
          c = g_utf8_next_char(c)) {
         fx_byteset b = {{0}};
         char_bytes(&b, g_utf8_get_char(c), caseless);
-        fx_glu one = {0};
-        fx_glu__char(&one, &b);
-        fx_glu__concat(g, &one); /* a run is far below the limits */
+        set_union(&all, &b);
+        if (!fx_glu__append_char(g, &b)) {
+            /* A run longer than the limits: any string of its bytes. */
+            for (const char *d = c; d < run->str + to;
+                 d = g_utf8_next_char(d))
+                char_bytes(&all, g_utf8_get_char(d), caseless);
+            fx_glu__any(g, &all, false);
+            return;
+        }
     }
 }
 
