@@ -162,14 +162,12 @@ static char *starts_of(const char *pattern, const char *lit, const char *text)
     assert_string_equal(outs[2], outs[0]);
     g_free(outs[1]);
     g_free(outs[2]);
-    GString *out = g_string_new(outs[0]);
-    g_free(outs[0]);
     g_array_free(found, TRUE);
     fx_back_reader__free(keeps);
     fx_back_reader__free(drops);
     g_array_free(t, TRUE);
     g_ptr_array_free(pool, TRUE);
-    return g_string_free(out, FALSE);
+    return outs[0];
 }
 
 static void expect_starts(const char *pattern, const char *lit,

@@ -173,8 +173,6 @@ typedef struct {
     uint64_t lo, hi;
 } fx_window;
 
-
-
 static void cand_free(cand *c)
 {
     g_free(c->strs);
@@ -690,7 +688,6 @@ static void scan_part(fx_engine *e, scanner *sc)
                   &sc->end_exact, &sc->end_folded);
 }
 
-/* Find the triggers in the text that arrived since the last call. */
 static void run_round(fx_engine *e, int job, bool final);
 
 /* Find the triggers in the text that arrived since the last call: in
@@ -983,8 +980,8 @@ static fx_boundary boundary_at(const char *buf, size_t i)
     return fx_sentence__boundary(buf, i, 0);
 }
 
-/* What the cursor asks of a byte (cursor_class[]): few bytes are more
- * than the start of a character, so the loop branches on them only. */
+/* What the cursor needs to know of a byte, from one table load
+ * (cursor_class[]): most bytes only move the column. */
 enum {
     CUR_START = 1, /* starts a character (not a UTF-8 continuation) */
     CUR_BLANK = 2, /* a blank or a control: may end a sentence */
@@ -1340,7 +1337,6 @@ static void give_warnings(fx_engine *e)
     g_array_free(warnings, TRUE);
 }
 
-/* One round: every rule scans what the window holds. */
 /* Run a round of `job` on every thread, this one included, and wait for
  * all of them. */
 static void run_round(fx_engine *e, int job, bool final)
@@ -1363,6 +1359,7 @@ static void run_round(fx_engine *e, int job, bool final)
     }
 }
 
+/* One round: every rule scans what the window holds. */
 static void scan_all(fx_engine *e, bool final)
 {
     guint n = e->rs->rules->len;

@@ -167,7 +167,7 @@ void fx_glu__any(fx_glu *g, const fx_byteset *bytes, bool nullable);
  * caller then approximates it with fx_glu__any(). */
 bool fx_glu__concat(fx_glu *a, fx_glu *b);
 bool fx_glu__union(fx_glu *a, fx_glu *b);
-/* a becomes a followed by one character of `bytes`. */
+/* g becomes g followed by one character of `bytes` (false: too big). */
 bool fx_glu__append_char(fx_glu *g, const fx_byteset *bytes);
 bool fx_glu__repeat(fx_glu *g, size_t lo, size_t hi);
 
@@ -319,8 +319,8 @@ guint32 fx_literals__scan(const fx_literals *lx, guint32 state,
                           fx_literal_hit_fn fn, void *payload);
 
 /* The same with two scanners (either may be NULL) over the same bytes at
- * once, their states updated in place; at each byte a's hits come
- * first. */
+ * once, their states updated in place.  At each byte a's hits come first
+ * (or all of them first, when a table has 32-bit entries). */
 void fx_literals__scan_pair(const fx_literals *a, const fx_literals *b,
                             guint32 *state_a, guint32 *state_b,
                             const char *buf, size_t len, uint64_t pos,

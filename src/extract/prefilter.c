@@ -27,6 +27,14 @@
  * tests/test_prefilter.c and the golden runs with FIGEX_PREFILTER=off
  * check that.
  *
+ * Two refinements.  `\A` is a trigger without a literal: the engine opens
+ * its window at the start of the text.  And a literal followed by
+ * branches that each start with a literal gives their concatenations
+ * ("A(?:BF|CF)": "ABF", "ACF"), so that the gazetteer's tries, cut at
+ * every branch, give whole words back.  Each trigger also gets the part
+ * of the pattern before it as an automaton (back.c), which tells the
+ * engine where matches can start far better than dmax and free.
+ *
  * Caseless literals are matched folded to ASCII lower case.  In UTF mode
  * PCRE2 also folds 'k' with U+212A KELVIN SIGN and 's' with U+017F LONG
  * S, so a caseless trigger is cut to the longest stretch without k, s or
