@@ -473,6 +473,20 @@ static void test_same_rows_with_and_without(void **state)
         g_free(want);
         g_free(text);
     }
+    /* A text so dense with triggers that a literal scan stops and goes
+     * on in more rounds (FX_MAX_HITS). */
+    GString *dense = g_string_new(NULL);
+    while (dense->len < 700000)
+        g_string_append(dense, "Lee said Ruiz asked Lee told 7 KITS ");
+    char *want = rows(rs, dense->str, dense->len, dense->len, false, 1);
+    for (unsigned threads = 1; threads <= 2; threads++) {
+        char *got = rows(rs, dense->str, dense->len, dense->len, true,
+                         threads);
+        assert_string_equal(got, want);
+        g_free(got);
+    }
+    g_free(want);
+    g_string_free(dense, TRUE);
     /* The texts did exercise every rule. */
     assert_true(total_rows > 400);
     for (guint i = 0; i < rs->rules->len; i++)

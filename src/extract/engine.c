@@ -47,6 +47,11 @@
 #define FX_CONTEXT 64
 /* New text below this is scanned for literals by one thread. */
 #define FX_PARALLEL_LITERALS ((uint64_t)256 << 10)
+/* A literal scan stops (at the end of a block of FX_HIT_BLOCK bytes) once
+ * it holds this many hits, which the rules then take before it goes on:
+ * text dense with triggers (all digits) must not fill memory. */
+#define FX_MAX_HITS ((size_t)1 << 16)
+#define FX_HIT_BLOCK ((uint64_t)4096)
 /* A statistic looks this far past its end for the end of its sentence. */
 #define FX_SENTENCE_MAX 4096
 /* Bytes of a document looked at before its first scan, to tell UTF-16
@@ -71,11 +76,11 @@ typedef struct {
     char *msg;
 } deferred;
 
-/* A rule's last walk back from a trigger: the window it opened ends just
- * before `end`. */
+/* A rule's last walk back: from trigger `t` at `q`, it opened a window
+ * that ends just before `end`. */
 typedef struct {
     const fx_trigger *t;
-    uint64_t end;
+    uint64_t q, end;
 } walk_memo;
 
 /* What the threads do in a round. */
@@ -105,7 +110,8 @@ typedef struct {
      * found, per rule, and the scanners' states at the end of its part. */
     guint nrules;
     GArray **hits;    /* of trigger_hit */
-    uint64_t part_lo, part_hi;
+    size_t nhits;     /* in all of them */
+    uint64_t part_lo, part_hi; /* part_hi: where it stopped */
     guint32 end_exact, end_folded;
 } scanner;
 
@@ -367,7 +373,7 @@ static void reset_document(fx_engine *e)
         g_array_set_size(e->windows[i], 0);
         for (guint t = 0; t < e->nthreads; t++)
             g_array_set_size(e->scanners[t].hits[i], 0);
-        e->walks[i] = (walk_memo){NULL, 0};
+        e->walks[i] = (walk_memo){NULL, 0, 0};
         e->win_head[i] = 0;
     }
     fx_document__begin(e->doc, &e->doc_date);
@@ -624,17 +630,17 @@ static void open_windows(fx_engine *e, scanner *sc, const fx_trigger *t,
     /* A walk from an earlier hit of the same trigger reached at least as
      * far back as this one can (it had no fewer bytes to spare there), so
      * this one may stop where that one's window ends.  Not so after
-     * another trigger's window, or one from further on. */
+     * another trigger's window, or a hit further on. */
     walk_memo *m = &e->walks[t->rule];
     size_t floor = 0;
-    if (m->t == t && m->end > e->base && m->end <= q)
+    if (m->t == t && m->q <= q && m->end > e->base && m->end <= q)
         floor = (size_t)(m->end - e->base);
     size_t lo = walk_back(e, (size_t)(q - e->base), floor, t->dmax,
                           &t->free);
     uint64_t hi = q - t->dmin;
     if (e->base + lo <= hi) {
         add_window(e, t->rule, e->base + lo, hi);
-        *m = (walk_memo){t, hi + 1};
+        *m = (walk_memo){t, q, hi + 1};
     }
 }
 
@@ -646,6 +652,7 @@ static void on_trigger(void *payload, const fx_trigger *t, uint64_t end)
     scanner *sc = payload;
     trigger_hit h = {t, end};
     g_array_append_val(sc->hits[t->rule], h);
+    sc->nhits++;
 }
 
 static void ignore_trigger(void *payload, const fx_trigger *t, uint64_t end)
@@ -684,15 +691,23 @@ static void scan_part(fx_engine *e, scanner *sc)
         scan_literals(e, NULL, ignore_trigger, warm, sc->part_lo,
                       &sc->end_exact, &sc->end_folded);
     }
-    scan_literals(e, sc, on_trigger, sc->part_lo, sc->part_hi,
-                  &sc->end_exact, &sc->end_folded);
+    sc->nhits = 0;
+    for (uint64_t at = sc->part_lo; at < sc->part_hi;) {
+        uint64_t to = MIN(at + FX_HIT_BLOCK, sc->part_hi);
+        scan_literals(e, sc, on_trigger, at, to, &sc->end_exact,
+                      &sc->end_folded);
+        at = to;
+        if (sc->nhits >= FX_MAX_HITS)
+            sc->part_hi = at; /* the rest in another round */
+    }
 }
 
 static void run_round(fx_engine *e, int job, bool final);
 
 /* Find the triggers in the text that arrived since the last call: in
  * parts, one per thread, when there is enough of it.  Each rule later
- * takes its triggers from the parts in order. */
+ * takes its triggers from the parts in order.  It may stop early (see
+ * FX_MAX_HITS): e->lit_pos tells how far it got. */
 static void find_triggers(fx_engine *e)
 {
     uint64_t end = e->base + e->scan_len;
@@ -707,15 +722,25 @@ static void find_triggers(fx_engine *e)
         sc->part_lo = MIN(e->lit_pos + t * size, end);
         sc->part_hi = t + 1 >= parts ? end : e->lit_pos + (t + 1) * size;
     }
+    uint64_t planned[FX_MAX_THREADS];
+    for (guint t = 0; t < parts; t++)
+        planned[t] = e->scanners[t].part_hi;
     if (parts > 1) {
         run_round(e, ROUND_TRIGGERS, false);
     } else {
         scan_part(e, &e->scanners[0]);
     }
-    scanner *last = &e->scanners[parts - 1];
-    e->lit_exact = last->end_exact;
-    e->lit_folded = last->end_folded;
-    e->lit_pos = end;
+    /* Up to the first part that stopped early: the later parts' hits
+     * are dropped, to be found again from there. */
+    guint last = 0;
+    while (last + 1 < parts && e->scanners[last].part_hi == planned[last])
+        last++;
+    for (guint t = last + 1; t < parts; t++)
+        for (guint i = 0; i < e->rs->rules->len; i++)
+            g_array_set_size(e->scanners[t].hits[i], 0);
+    e->lit_exact = e->scanners[last].end_exact;
+    e->lit_folded = e->scanners[last].end_folded;
+    e->lit_pos = e->scanners[last].part_hi;
 }
 
 /*
@@ -732,13 +757,12 @@ static void scan_rule_triggered(fx_engine *e, scanner *sc, guint i,
     GArray *w = e->windows[i];
     guint *head = &e->win_head[i];
     /* Starts before `safe` that no window holds cannot begin a match; a
-     * trigger still to come (partly in the text, or not yet arrived)
-     * could open a window at `safe` or later. */
+     * trigger still to come (partly in the text scanned for them, or
+     * after it) could open a window at `safe` or later. */
     size_t safe = e->scan_len;
     if (!final && r->walk_len > 0) {
-        size_t q = e->scan_len >= r->walk_len - 1
-                       ? e->scan_len - (r->walk_len - 1)
-                       : 0;
+        size_t known = (size_t)(MAX(e->lit_pos, e->base) - e->base);
+        size_t q = known >= r->walk_len - 1 ? known - (r->walk_len - 1) : 0;
         safe = walk_back(e, q, 0, r->walk_dmax, &r->walk_free);
     }
     for (;;) {
@@ -1385,8 +1409,14 @@ static void process(fx_engine *e, bool final)
     guint nrules = e->rs->rules->len;
     e->final = final;
     e->scan_len = final ? e->len : complete_len(e->buf, e->len);
-    find_triggers(e);
-    scan_all(e, final);
+    /* Until every trigger of the text is found: more than one round only
+     * when the text is dense with them (FX_MAX_HITS). */
+    bool all_found;
+    do {
+        find_triggers(e);
+        all_found = !e->prefilter || e->lit_pos >= e->base + e->scan_len;
+        scan_all(e, final && all_found);
+    } while (!all_found);
     uint64_t w = UINT64_MAX;
     for (guint i = 0; i < nrules; i++)
         w = MIN(w, e->next[i]);
