@@ -702,6 +702,43 @@ static void test_longest_match(void **state)
     g_string_free(text, TRUE);
 }
 
+/* A run of starts each too long (a line of digits): after FX_LONG_RUN (64)
+ * of them the rest of the line is skipped, so the scan stays linear; the
+ * next line is scanned as ever. */
+static void test_long_run(void **state)
+{
+    fixture *fx = *state;
+    use_rules(fx, "rule long\n"
+                  "  type: statistic\n"
+                  "  pattern: (?<number>\\d)\\d*x(?<unit>y)\n");
+    GString *text = g_string_new("ab ");
+    for (unsigned i = 0; i < 4 * FX_MAX_MATCH; i++)
+        g_string_append_c(text, (char)('0' + i % 10));
+    g_string_append(text, "\n7xy\n");
+    gint64 t0 = g_get_monotonic_time();
+    char *got = run_doc(fx, "digits.txt", text->str, 4096);
+    gint64 t1 = g_get_monotonic_time();
+    uint64_t end = text->len;
+    char *want = g_strdup_printf("%" PRIu64 ",%" PRIu64
+                                 ",2:1,statistic,long,7,y,,\n",
+                                 end - 4, end - 1);
+    assert_string_equal(got, want);
+    assert_int_equal(fx->diags->len, 64);
+    const diag_rec *first = g_ptr_array_index(fx->diags, 0);
+    const diag_rec *last = g_ptr_array_index(fx->diags, 63);
+    assert_int_equal(first->offset, 3);
+    assert_int_equal(last->offset, 3 + 63);
+    assert_non_null(strstr(first->msg, "; skipped"));
+    assert_null(strstr(first->msg, "next line"));
+    assert_non_null(strstr(last->msg, "skipped to the next line"));
+    /* 64 tries that read to the end of the text, not one per digit. */
+    print_message("256 KiB of digits on one line: %.2f s\n",
+                  (double)(t1 - t0) / G_USEC_PER_SEC);
+    g_free(want);
+    g_free(got);
+    g_string_free(text, TRUE);
+}
+
 /* ---- the bundled rules ---- */
 
 static void test_real_rules_inception(void **state)
@@ -917,6 +954,7 @@ int main(void)
         T(test_catastrophic_backtracking),
         T(test_limit_skips_rest_of_line),
         T(test_longest_match),
+        T(test_long_run),
         T(test_real_rules_inception),
         T(test_real_rules_not_statistics),
         T(test_real_rules_agency_variants),

@@ -149,6 +149,9 @@ struct fx_engine {
     bool refused;        /* not UTF-8 (sniff()): no byte of it is scanned */
     uint64_t *next;      /* per rule: next search offset, base <= next */
     bool *skip_line;     /* per rule: gave up; resume after the next LF */
+    uint64_t *long_next; /* per rule: where a run of starts abandoned as
+                            too long (take_result()) goes on */
+    guint *long_run;     /* and how many it holds */
     size_t context;      /* bytes kept before the earliest needed offset */
     GArray *pending;     /* of cand: found, not yet settled */
     GArray *ready;       /* of cand: winners not yet emitted */
@@ -275,6 +278,8 @@ fx_status fx_engine_new(fx_engine **out, const fx_ruleset *rules,
     e->doc = fx_document__new();
     e->next = g_new0(uint64_t, MAX(rules->rules->len, 1));
     e->skip_line = g_new0(bool, MAX(rules->rules->len, 1));
+    e->long_next = g_new0(uint64_t, MAX(rules->rules->len, 1));
+    e->long_run = g_new0(guint, MAX(rules->rules->len, 1));
     e->stats = g_new0(fx_rule_stats, MAX(rules->rules->len, 1));
     e->context = rules->lookbehind + FX_CONTEXT;
     static GOnce cursor_once = G_ONCE_INIT;
@@ -359,6 +364,7 @@ static void reset_document(fx_engine *e)
     e->refused = false;
     memset(e->next, 0, sizeof(uint64_t) * MAX(e->rs->rules->len, 1));
     memset(e->skip_line, 0, sizeof(bool) * MAX(e->rs->rules->len, 1));
+    memset(e->long_run, 0, sizeof(guint) * MAX(e->rs->rules->len, 1));
     e->cur_pos = 0;
     e->cur_line = 1;
     e->cur_col = 1;
@@ -404,6 +410,8 @@ void fx_engine_free(fx_engine *e)
     fx_document__free(e->doc);
     g_free(e->next);
     g_free(e->skip_line);
+    g_free(e->long_next);
+    g_free(e->long_run);
     g_free(e->stats);
     for (guint i = 0; e->windows && i < e->rs->rules->len; i++)
         g_array_free(e->windows[i], TRUE);
@@ -488,6 +496,25 @@ static size_t next_char(const fx_engine *e, size_t off)
 /* What one pcre2_match() result means for the scan of rule `r`. */
 typedef enum { STEP_ON, STEP_WAIT, STEP_DONE } step;
 
+/* Starts of one run abandoned as too long before the rest of their line
+ * goes too (take_result()). */
+#define FX_LONG_RUN 64u
+
+/* Go on after the line that holds `from`, for rule `i`: *off becomes the
+ * start of the next line, or the rule waits for it to arrive. */
+static step skip_to_next_line(fx_engine *e, guint i, size_t from,
+                              size_t *off)
+{
+    const char *nl = memchr(e->buf + from, '\n', e->scan_len - from);
+    if (!nl) {
+        e->skip_line[i] = true;
+        *off = e->scan_len;
+        return STEP_WAIT;
+    }
+    *off = (size_t)(nl - e->buf) + 1;
+    return STEP_ON;
+}
+
 /*
  * Act on the result `rc` of trying rule `r` from `*off`: record a match,
  * wait for more text after a partial one, or skip past an error.  `*off`
@@ -513,29 +540,39 @@ static step take_result(fx_engine *e, scanner *sc, guint i, int rc,
             *off = ov[0]; /* wait here for more text */
             return STEP_WAIT;
         }
-        defer_warning(sc, i, e->base + ov[0],
+        /* Abandon this start.  But a run of starts, one character after
+         * another, each too long (a line of 1 MB of digits) would cost a
+         * scan to the end of the text each: after FX_LONG_RUN of them the
+         * rest of the line goes too. */
+        uint64_t at = e->base + ov[0];
+        bool goes_on = e->long_run[i] > 0 && e->long_next[i] == at;
+        e->long_run[i] = goes_on ? e->long_run[i] + 1 : 1;
+        e->long_next[i] = e->base + next_char(e, ov[0]);
+        if (e->long_run[i] < FX_LONG_RUN) {
+            defer_warning(sc, i, at,
+                          "rule '%s' (%s): a match starting here would be "
+                          "longer than %u bytes; skipped",
+                          r->id, r->source_ref, FX_MAX_MATCH);
+            *off = next_char(e, ov[0]);
+            return STEP_ON;
+        }
+        e->long_run[i] = 0;
+        defer_warning(sc, i, at,
                       "rule '%s' (%s): a match starting here would be "
-                      "longer than %u bytes; skipped",
-                      r->id, r->source_ref, FX_MAX_MATCH);
-        *off = next_char(e, ov[0]);
-        return STEP_ON;
+                      "longer than %u bytes, as from each of the %u "
+                      "characters before it; skipped to the next line",
+                      r->id, r->source_ref, FX_MAX_MATCH, FX_LONG_RUN - 1);
+        return skip_to_next_line(e, i, ov[0], off);
     }
     if (rc == PCRE2_ERROR_NOMATCH)
         return STEP_DONE;
     PCRE2_UCHAR msg[160];
     pcre2_get_error_message(rc, msg, sizeof msg);
     /* Skip to the next line: the attempt cannot be repeated. */
-    const char *nl = memchr(e->buf + *off, '\n', e->scan_len - *off);
     defer_warning(sc, i, e->base + *off,
                   "rule '%s' (%s) gave up (%s); skipped to the next line",
                   r->id, r->source_ref, (const char *)msg);
-    if (!nl) {
-        e->skip_line[i] = true;
-        *off = e->scan_len;
-        return STEP_WAIT;
-    }
-    *off = (size_t)(nl - e->buf) + 1;
-    return STEP_ON;
+    return skip_to_next_line(e, i, *off, off);
 }
 
 /* ---- the prefilter ---- */
