@@ -50,7 +50,7 @@
 /* A literal scan stops (at the end of a block of FX_HIT_BLOCK bytes) once
  * it holds this many hits, which the rules then take before it goes on:
  * text dense with triggers (all digits) must not fill memory. */
-#define FX_MAX_HITS ((size_t)1 << 16)
+#define FX_MAX_HITS ((size_t)1 << 17)
 #define FX_HIT_BLOCK ((uint64_t)4096)
 /* A statistic looks this far past its end for the end of its sentence. */
 #define FX_SENTENCE_MAX 4096
@@ -174,6 +174,7 @@ struct fx_engine {
     walk_memo *walks;    /* per rule: its last walk back (open_windows()) */
     guint *win_head;     /* per rule: windows before this are used up */
     int round_job;       /* ROUND_* */
+    size_t max_hits;     /* FX_MAX_HITS, or less for tests */
 };
 
 /* Starts [lo, hi] (absolute, inclusive) where a rule's match may begin,
@@ -285,6 +286,7 @@ fx_status fx_engine_new(fx_engine **out, const fx_ruleset *rules,
     static GOnce cursor_once = G_ONCE_INIT;
     g_once(&cursor_once, init_cursor_class, NULL);
     fx_engine_set_prefilter(e, 1);
+    e->max_hits = FX_MAX_HITS;
     e->windows = g_new0(GArray *, MAX(rules->rules->len, 1));
     e->win_head = g_new0(guint, MAX(rules->rules->len, 1));
     e->walks = g_new0(walk_memo, MAX(rules->rules->len, 1));
@@ -309,6 +311,11 @@ void fx_engine_set_prefilter(fx_engine *eng, int on)
 {
     eng->prefilter =
         on && (eng->rs->literals_exact || eng->rs->literals_folded);
+}
+
+void fx_engine__set_max_hits(fx_engine *eng, size_t max_hits)
+{
+    eng->max_hits = max_hits ? max_hits : FX_MAX_HITS;
 }
 
 void fx_engine_set_day_first(fx_engine *eng, int day_first)
@@ -734,7 +741,7 @@ static void scan_part(fx_engine *e, scanner *sc)
         scan_literals(e, sc, on_trigger, at, to, &sc->end_exact,
                       &sc->end_folded);
         at = to;
-        if (sc->nhits >= FX_MAX_HITS)
+        if (sc->nhits >= e->max_hits)
             sc->part_hi = at; /* the rest in another round */
     }
 }

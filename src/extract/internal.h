@@ -326,6 +326,10 @@ void fx_literals__scan_pair(const fx_literals *a, const fx_literals *b,
                             const char *buf, size_t len, uint64_t pos,
                             fx_literal_hit_fn fn, void *payload);
 
+/* How many trigger hits a literal scan may hold before the rules take
+ * them (0: FX_MAX_HITS in engine.c); tests make it small. */
+void fx_engine__set_max_hits(fx_engine *eng, size_t max_hits);
+
 /* ---- Rules and rulesets ------------------------------------------------- */
 
 typedef struct {
