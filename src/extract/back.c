@@ -52,7 +52,7 @@ static GArray *u32_array(void)
 
 /* A zeroed fx_glu is empty and nullable too; its arrays come on first
  * use. */
-void fx_glu__init(fx_glu *g)
+static void glu_init(fx_glu *g)
 {
     g->cls = g_array_new(FALSE, FALSE, sizeof(fx_byteset));
     g->follow = u32_array();
@@ -75,7 +75,7 @@ void fx_glu__clear(fx_glu *g)
 static void ensure(fx_glu *g)
 {
     if (!g->cls)
-        fx_glu__init(g);
+        glu_init(g);
 }
 
 static void reset(fx_glu *g)

@@ -156,7 +156,6 @@ typedef struct {
     bool nullable;
 } fx_glu;
 
-void fx_glu__init(fx_glu *g);
 void fx_glu__clear(fx_glu *g);
 /* g becomes one character of `bytes`. */
 void fx_glu__char(fx_glu *g, const fx_byteset *bytes);

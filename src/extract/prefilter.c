@@ -1062,33 +1062,28 @@ adopted:
         glu_approx(seq);
 }
 
-/* The characters run[from, to) (whole UTF-8 characters) as an automaton:
- * one position each. */
+/* The characters run[from, to) (whole UTF-8 characters) as an automaton,
+ * one position each, and the bytes they may match added to `*all`. */
 static void run_glu(fx_glu *g, const GString *run, gsize from, gsize to,
-                    bool caseless)
+                    bool caseless, fx_byteset *all)
 {
-    fx_byteset all = {{0}};
+    bool fits = true;
     for (const char *c = run->str + from; c < run->str + to;
          c = g_utf8_next_char(c)) {
         fx_byteset b = {{0}};
         char_bytes(&b, g_utf8_get_char(c), caseless);
-        set_union(&all, &b);
-        if (!fx_glu__append_char(g, &b)) {
-            /* A run longer than the limits: any string of its bytes. */
-            for (const char *d = c; d < run->str + to;
-                 d = g_utf8_next_char(d))
-                char_bytes(&all, g_utf8_get_char(d), caseless);
-            fx_glu__any(g, &all, false);
-            return;
-        }
+        set_union(all, &b);
+        fits = fits && fx_glu__append_char(g, &b);
     }
+    if (!fits) /* a run longer than the limits: any string of its bytes */
+        fx_glu__any(g, all, false);
 }
 
 /* A run of literal characters as one item: the best stretch of it. */
 static void run_node(parser *ps, node *n, const GString *run, bool caseless)
 {
     node_init(n);
-    run_glu(&n->glu, run, 0, run->len, caseless);
+    run_glu(&n->glu, run, 0, run->len, caseless, &n->bytes);
     /* Short, and caseless only in ASCII letters that fold alone. */
     n->pure = run->len < FX_TRIGGER_CHARS;
     for (gsize i = 0; n->pure && i < run->len; i++)
@@ -1100,17 +1095,6 @@ static void run_node(parser *ps, node *n, const GString *run, bool caseless)
         memcpy(n->pure_lit, run->str, run->len);
     }
     n->min = n->fixed = run->len;
-    for (gsize i = 0; i < run->len; i++) {
-        unsigned char c = (unsigned char)run->str[i];
-        set_add(&n->bytes, c);
-        if (caseless && g_ascii_isalpha(c)) {
-            set_add(&n->bytes, (unsigned char)g_ascii_tolower(c));
-            set_add(&n->bytes, (unsigned char)g_ascii_toupper(c));
-        }
-        if (caseless && folds_wide(c)) {
-            set_range(&n->bytes, 0x80, 0xFF);
-        }
-    }
     if (caseless) {
         /* Each k, s or non-ASCII byte may stand for up to 3 bytes more,
          * and a character of several bytes may match a single one. */
@@ -1144,7 +1128,8 @@ static void run_node(parser *ps, node *n, const GString *run, bool caseless)
                 (guint32)off_fixed);
     if (n->trig && best > 0) {
         fx_glu before = {0};
-        run_glu(&before, run, 0, best, caseless);
+        fx_byteset unused = {{0}};
+        run_glu(&before, run, 0, best, caseless, &unused);
         chain_outer(ps, n->trig, &before);
         fx_glu__clear(&before);
     }
