@@ -113,14 +113,11 @@ static gint by_size(gconstpointer a, gconstpointer b)
     return x < y ? -1 : x > y;
 }
 
-/* Where a match of `pattern` may start, by the back automaton of its
- * trigger `lit` found at the first `lit` of `text` (in any case): offsets
- * joined by spaces, sorted, or "GAVE UP". */
-static char *starts_of(const char *pattern, const char *lit, const char *text)
+/* The trigger `lit` among `pattern`'s triggers `t` (the test fails
+ * without it). */
+static const fx_trigger *trigger_of(GArray *t, const char *pattern,
+                                    const char *lit)
 {
-    GPtrArray *pool = g_ptr_array_new_with_free_func(g_free);
-    GArray *t = fx_prefilter__analyse(pattern, strlen(pattern), pool);
-    assert_non_null(t);
     const fx_trigger *x = NULL;
     for (guint i = 0; i < t->len; i++) {
         const fx_trigger *y = &g_array_index(t, fx_trigger, i);
@@ -131,6 +128,18 @@ static char *starts_of(const char *pattern, const char *lit, const char *text)
         print_error("no trigger \"%s\" in %s: %s\n", lit, pattern,
                     triggers_of(pattern));
     assert_non_null(x);
+    return x;
+}
+
+/* Where a match of `pattern` may start, by the back automaton of its
+ * trigger `lit` found at the first `lit` of `text` (in any case): offsets
+ * joined by spaces, sorted, or "GAVE UP". */
+static char *starts_of(const char *pattern, const char *lit, const char *text)
+{
+    GPtrArray *pool = g_ptr_array_new_with_free_func(g_free);
+    GArray *t = fx_prefilter__analyse(pattern, strlen(pattern), pool);
+    assert_non_null(t);
+    const fx_trigger *x = trigger_of(t, pattern, lit);
     assert_non_null(x->back);
     char *lower = g_ascii_strdown(text, -1); /* same offsets */
     char *lower_lit = g_ascii_strdown(lit, -1);
@@ -215,6 +224,77 @@ static void test_back_automata(void **state)
     g_string_free(far, TRUE);
     expect_starts(names, "Department", "and \xff\x9c" "ber Department",
                   "GAVE UP");
+}
+
+/* Whether a match of `pattern` may go on from its trigger `lit` found
+ * at the first `lit` of `text`, by the trigger's forward automaton:
+ * "yes", "no", or "unchecked" when it has none. */
+static const char *goes_on_of(const char *pattern, const char *lit,
+                              const char *text)
+{
+    GPtrArray *pool = g_ptr_array_new_with_free_func(g_free);
+    GArray *t = fx_prefilter__analyse(pattern, strlen(pattern), pool);
+    assert_non_null(t);
+    const fx_trigger *x = trigger_of(t, pattern, lit);
+    const char *verdict = "unchecked";
+    if (x->after) {
+        const char *at = strstr(text, lit);
+        assert_non_null(at);
+        size_t from = (size_t)(at - text) + strlen(lit);
+        /* One reader keeping its DFAs, read twice, and one dropping
+         * them every time: the same answer. */
+        fx_back_reader *keeps = fx_back_reader__new(0);
+        fx_back_reader *drops = fx_back_reader__new(1);
+        bool a = fx_back__ahead(x->after, text, from, strlen(text), keeps);
+        bool b = fx_back__ahead(x->after, text, from, strlen(text), keeps);
+        bool c = fx_back__ahead(x->after, text, from, strlen(text), drops);
+        assert_true(a == b && a == c);
+        verdict = a ? "yes" : "no";
+        fx_back_reader__free(keeps);
+        fx_back_reader__free(drops);
+    }
+    g_array_free(t, TRUE);
+    g_ptr_array_free(pool, TRUE);
+    return verdict;
+}
+
+static void test_forward_automata(void **state)
+{
+    (void)state;
+    /* A range of figures needs its separator after the first number. */
+    const char *range = "(?<![\\d])\\d+(?:[ ]to|-)[ ]?\\d+[ ]\\p{L}+";
+    assert_string_equal(goes_on_of(range, "1", "in 1999 to 2001 cases"),
+                        "yes");
+    assert_string_equal(goes_on_of(range, "1", "in 1999-2001 cases"), "yes");
+    assert_string_equal(goes_on_of(range, "1", "in 1999 the cases"), "no");
+    assert_string_equal(goes_on_of(range, "1", "in 1999 to 2001."), "no");
+    /* Where the text known so far ends, a match may still go on. */
+    assert_string_equal(goes_on_of(range, "1", "in 1999 t"), "yes");
+    /* A literal cut to its first characters: the rest of it counts. */
+    const char *admin = "(?i:administration)[ ]Office";
+    assert_string_equal(goes_on_of(admin, "administrati",
+                                   "administration Office"),
+                        "yes");
+    assert_string_equal(goes_on_of(admin, "administrati",
+                                   "administrative Office"),
+                        "no");
+    /* A repeated group: more copies may come before what follows. */
+    const char *copies = "(?:Qzx,)+[ ]end";
+    assert_string_equal(goes_on_of(copies, "Qzx,", "Qzx,Qzx,Qzx, end"),
+                        "yes");
+    assert_string_equal(goes_on_of(copies, "Qzx,", "Qzx, nope"), "no");
+    /* A lookahead's literal: what follows the lookahead in the pattern
+     * starts at the lookahead's place, not after the literal ("said Q"
+     * matches), so the check stops at the lookahead's end. */
+    const char *ahead = "(?=[a-z]*said[ ])[a-z]+[ ]Q";
+    assert_string_equal(goes_on_of(ahead, "said", "said Q"), "yes");
+    /* Characters that are not ASCII are read whole. */
+    const char *dash = "\\d+(?:\\x{2013}|[ ]to)\\d+[ ]\\p{L}+";
+    assert_string_equal(goes_on_of(dash, "1", "1\xe2\x80\x93" "2 cases"),
+                        "yes");
+    assert_string_equal(goes_on_of(dash, "1", "1\xe2\x80\x94" "2 cases"),
+                        "yes"); /* any such character is one symbol */
+    assert_string_equal(goes_on_of(dash, "1", "1-2 cases"), "no");
 }
 
 static void on_hit(void *payload, const fx_trigger *t, uint64_t end)
@@ -536,6 +616,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_literals_of_patterns),
         cmocka_unit_test(test_back_automata),
+        cmocka_unit_test(test_forward_automata),
         cmocka_unit_test(test_scanner_finds_every_literal),
         cmocka_unit_test(test_same_rows_with_and_without),
         cmocka_unit_test(test_threads_need_a_closed_document),

@@ -26,6 +26,11 @@
  * in the pattern, `leave`).  A reader turns the sets of positions it
  * meets into the states of a DFA as it goes, so that text it has seen
  * the like of costs one table load per character.
+ *
+ * The part after the literal is kept the same way, reversed, and read
+ * forwards from the literal's end (fx_back__ahead): where every chain of
+ * it dies, no match holds the literal there, and PCRE2 is not tried.  A
+ * number followed by neither "to" nor a dash starts no range of figures.
  */
 #include "internal.h"
 
@@ -231,6 +236,19 @@ bool fx_glu__repeat(fx_glu *g, size_t lo, size_t hi)
     return true;
 }
 
+void fx_glu__copy(fx_glu *dst, const fx_glu *src)
+{
+    fx_glu__clear(dst);
+    if (!src->cls)
+        return;
+    glu_init(dst);
+    g_array_append_vals(dst->cls, src->cls->data, src->cls->len);
+    g_array_append_vals(dst->follow, src->follow->data, src->follow->len);
+    g_array_append_vals(dst->first, src->first->data, src->first->len);
+    g_array_append_vals(dst->last, src->last->data, src->last->len);
+    dst->nullable = src->nullable;
+}
+
 static guint byteset_hash(gconstpointer p)
 {
     const fx_byteset *b = p;
@@ -301,6 +319,23 @@ fx_back_frag *fx_glu__freeze(fx_glu *g)
         f->pred[fill[pairs[2 * i + 1]]++] = pairs[2 * i];
     g_free(fill);
     return f;
+}
+
+/* Read forwards, a part is its reverse read backwards: the first
+ * positions become the last, and each pair turns round. */
+fx_back_frag *fx_glu__freeze_ahead(fx_glu *g)
+{
+    ensure(g);
+    GArray *first = g->first;
+    g->first = g->last;
+    g->last = first;
+    guint32 *pairs = (guint32 *)g->follow->data;
+    for (guint i = 0; i + 1 < g->follow->len; i += 2) {
+        guint32 x = pairs[i];
+        pairs[i] = pairs[i + 1];
+        pairs[i + 1] = x;
+    }
+    return fx_glu__freeze(g);
 }
 
 /* ---- reading backwards ---- */
@@ -459,6 +494,11 @@ static guint32 intern(fx_back_reader *rd, const fx_back_chain *c, chain_dfa *d,
 /* The DFA of chain `c`, with state 0 its start. */
 static chain_dfa *dfa_of(fx_back_reader *rd, const fx_back_chain *c)
 {
+    if (rd->bytes > rd->max_bytes) {
+        g_hash_table_remove_all(rd->dfas); /* start afresh */
+        rd->bytes = 0;
+        rd->last = NULL;
+    }
     if (rd->last == c)
         return rd->last_dfa;
     chain_dfa *d = g_hash_table_lookup(rd->dfas, c);
@@ -515,6 +555,19 @@ static guint32 step(fx_back_reader *rd, const fx_back_chain *c, chain_dfa *d,
     return intern(rd, c, d, closure(c, out), next, nnext);
 }
 
+/* The state after `id` on `sym`: worked out the first time. */
+static inline guint32 next_state(fx_back_reader *rd, const fx_back_chain *c,
+                                 chain_dfa *d, guint32 id, unsigned sym)
+{
+    guint at = id * c->nclasses + c->sym_class[sym];
+    guint32 nid = g_array_index(d->delta, guint32, at);
+    if (nid == UNKNOWN) {
+        nid = step(rd, c, d, id, sym); /* may move delta */
+        g_array_index(d->delta, guint32, at) = nid;
+    }
+    return nid;
+}
+
 /* The character that ends just before buf[i]: its first byte in *j, its
  * symbol returned; -1 when the bytes there are not UTF-8. */
 static int char_before(const char *buf, size_t i, size_t *j)
@@ -545,11 +598,6 @@ static bool chain_starts(fx_back_reader *rd, const fx_back_chain *c,
     unsigned char before = q == 0 ? 0 : (unsigned char)buf[q - 1];
     if (q == 0 || !fx_byteset__has(&c->first, before < 0x80 ? before : 128))
         return true;
-    if (rd->bytes > rd->max_bytes) {
-        g_hash_table_remove_all(rd->dfas); /* start afresh */
-        rd->bytes = 0;
-        rd->last = NULL;
-    }
     chain_dfa *d = dfa_of(rd, c);
     guint32 id = 0;
     size_t i = q;
@@ -567,12 +615,7 @@ static bool chain_starts(fx_back_reader *rd, const fx_back_chain *c,
         int sym = char_before(buf, i, &j);
         if (sym < 0)
             return false;
-        guint at = id * c->nclasses + c->sym_class[sym];
-        guint32 nid = g_array_index(d->delta, guint32, at);
-        if (nid == UNKNOWN) {
-            nid = step(rd, c, d, id, (unsigned)sym); /* may move delta */
-            g_array_index(d->delta, guint32, at) = nid;
-        }
+        guint32 nid = next_state(rd, c, d, id, (unsigned)sym);
         if (nid == GIVES_UP)
             return false;
         id = nid;
@@ -588,4 +631,67 @@ bool fx_back__starts(const fx_back *b, const char *buf, size_t q,
         if (!chain_starts(rd, &b->chain[c], buf, q, starts))
             return false;
     return true;
+}
+
+/* ---- reading forwards ---- */
+
+/* The character at buf[i] (i < len): its symbol, and its length in *n;
+ * -1 when the bytes there are not a whole UTF-8 character. */
+static int char_at(const char *buf, size_t i, size_t len, size_t *n)
+{
+    unsigned c = (unsigned char)buf[i];
+    if (c < 0x80) {
+        *n = 1;
+        return (int)c;
+    }
+    size_t want = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+    if (c < 0xC2 || c > 0xF4 || want > len - i)
+        return -1;
+    for (size_t k = 1; k < want; k++)
+        if (((unsigned char)buf[i + k] & 0xC0) != 0x80)
+            return -1;
+    *n = want;
+    return 128;
+}
+
+static bool chain_ahead(fx_back_reader *rd, const fx_back_chain *c,
+                        const char *buf, size_t from, size_t len)
+{
+    if (c->through || from >= len)
+        return true;
+    /* Most hits end here: the character after the literal fits no part
+     * (no match goes on through a byte that is not UTF-8 either). */
+    unsigned char next = (unsigned char)buf[from];
+    if (!fx_byteset__has(&c->first, next < 0x80 ? next : 128))
+        return false;
+    chain_dfa *d = dfa_of(rd, c);
+    guint32 id = 0;
+    size_t i = from;
+    for (guint steps = 0;; steps++) {
+        guint8 f = d->flags->data[id];
+        if (f & ALL_READ)
+            return true; /* a match may end here */
+        if (f & DEAD)
+            return false;
+        if (i >= len || steps == FX_BACK_MAX_STEPS)
+            return true; /* the text known so far ends, or too far */
+        size_t n;
+        int sym = char_at(buf, i, len, &n);
+        if (sym < 0)
+            return true;
+        guint32 nid = next_state(rd, c, d, id, (unsigned)sym);
+        if (nid == GIVES_UP)
+            return true;
+        id = nid;
+        i += n;
+    }
+}
+
+bool fx_back__ahead(const fx_back *a, const char *buf, size_t from,
+                    size_t len, fx_back_reader *rd)
+{
+    for (guint c = 0; c < a->n; c++)
+        if (chain_ahead(rd, &a->chain[c], buf, from, len))
+            return true;
+    return false;
 }

@@ -246,8 +246,19 @@ static gint by_literal(gconstpointer a, gconstpointer b)
     return memcmp(x->lit, y->lit, x->len);
 }
 
-/* A back automaton holding the chains of both, or NULL when either has
- * none or they would be too many. */
+static bool same_chain(const fx_back_chain *x, const fx_back_chain *y)
+{
+    if (x->n != y->n)
+        return false;
+    for (guint k = 0; k < x->n; k++)
+        if (x->frag[k] != y->frag[k])
+            return false;
+    return true;
+}
+
+/* A back (or forward) automaton holding the chains of both, each once
+ * (the branches of an alternation share the parts around it), or NULL
+ * when either has none or they would be too many. */
 static const fx_back *merge_backs(GPtrArray *pool, const fx_back *a,
                                   const fx_back *b)
 {
@@ -256,8 +267,15 @@ static const fx_back *merge_backs(GPtrArray *pool, const fx_back *a,
     fx_back *m = g_malloc(sizeof *m + (a->n + b->n) * sizeof(fx_back_chain));
     fx_back_chain *c = (fx_back_chain *)(m + 1);
     memcpy(c, a->chain, a->n * sizeof *c);
-    memcpy(c + a->n, b->chain, b->n * sizeof *c);
-    m->n = a->n + b->n;
+    guint n = a->n;
+    for (guint j = 0; j < b->n; j++) {
+        guint k = 0;
+        while (k < a->n && !same_chain(&a->chain[k], &b->chain[j]))
+            k++;
+        if (k == a->n)
+            c[n++] = b->chain[j];
+    }
+    m->n = n;
     m->chain = c;
     g_ptr_array_add(pool, m);
     return m;
@@ -278,6 +296,8 @@ static void dedupe_triggers(GArray *trig, GPtrArray *pool)
             for (int w = 0; w < 8; w++)
                 last->free.w[w] |= t->free.w[w];
             last->back = merge_backs(pool, last->back, t->back);
+            /* A match may go on after the literal as either allows. */
+            last->after = merge_backs(pool, last->after, t->after);
             continue;
         }
         g_array_index(trig, fx_trigger, n++) = *t;

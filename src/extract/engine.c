@@ -644,13 +644,26 @@ static void add_window(fx_engine *e, guint rule, uint64_t lo, uint64_t hi)
     }
 }
 
-/* Open a window at each start that trigger `t`'s back automaton allows
- * for a literal at `q` (relative); false when it gave up. */
-static bool back_starts(fx_engine *e, scanner *sc, const fx_trigger *t,
-                        size_t q)
+/* Can a match of `t`'s rule go on from its literal ending at `end`? */
+static bool goes_on(fx_engine *e, scanner *sc, const fx_trigger *t,
+                    uint64_t end)
 {
+    return !t->after || fx_back__ahead(t->after, e->buf,
+                                       (size_t)(end - e->base), e->scan_len,
+                                       sc->back);
+}
+
+/* Open a window at each start that trigger `t`'s back automaton allows
+ * for its literal ending at `end`; false when it gave up.  The cheaper
+ * check comes first: most hits have no start, or no way on. */
+static bool back_starts(fx_engine *e, scanner *sc, const fx_trigger *t,
+                        uint64_t end)
+{
+    size_t q = (size_t)(end - t->len - e->base);
     if (!fx_back__starts(t->back, e->buf, q, sc->back, sc->starts))
         return false;
+    if (sc->starts->len == 0 || !goes_on(e, sc, t, end))
+        return true;
     for (guint i = 0; i < sc->starts->len; i++) {
         uint64_t s = e->base + g_array_index(sc->starts, size_t, i);
         add_window(e, t->rule, s, s);
@@ -663,14 +676,16 @@ static void open_windows(fx_engine *e, scanner *sc, const fx_trigger *t,
                          uint64_t end)
 {
     uint64_t q = end - t->len;
+    if (q < e->base + t->dmin && !t->behind)
+        return; /* the match would start before the text */
+    if (t->back && back_starts(e, sc, t, end))
+        return;
+    if (!goes_on(e, sc, t, end))
+        return;
     if (t->behind) {
         add_window(e, t->rule, q + t->ahead, q + t->ahead);
         return;
     }
-    if (q < e->base + t->dmin)
-        return; /* the match would start before the text */
-    if (t->back && back_starts(e, sc, t, (size_t)(q - e->base)))
-        return;
     /* A walk from an earlier hit of the same trigger reached at least as
      * far back as this one can (it had no fewer bytes to spare there), so
      * this one may stop where that one's window ends.  Not so after

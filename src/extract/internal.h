@@ -186,6 +186,10 @@ typedef struct {
 } fx_back_frag;
 
 fx_back_frag *fx_glu__freeze(fx_glu *g);
+/* The same for a part read forwards (g is reversed in the process). */
+fx_back_frag *fx_glu__freeze_ahead(fx_glu *g);
+/* dst (cleared first) becomes a copy of src. */
+void fx_glu__copy(fx_glu *dst, const fx_glu *src);
 
 /* The parts between a match's start and its trigger, the part next to the
  * literal first; the text before the literal must read through all of
@@ -238,6 +242,16 @@ void fx_back_reader__free(fx_back_reader *rd);
 bool fx_back__starts(const fx_back *b, const char *buf, size_t q,
                      fx_back_reader *rd, GArray *starts);
 
+/*
+ * Read buf[from..len) forwards through every chain of `a`, whose parts
+ * were frozen with fx_glu__freeze_ahead(): false when every chain dies
+ * before its end, so that no match can hold the text there; true when
+ * one may (a chain is read to its end, the text ends first, or the
+ * reader gives up).
+ */
+bool fx_back__ahead(const fx_back *a, const char *buf, size_t from,
+                    size_t len, fx_back_reader *rd);
+
 /* ---- Prefilter: literals every match needs ----------------------------- */
 
 /* Most characters of a trigger literal: a prefix of a needed literal is
@@ -273,6 +287,12 @@ typedef struct {
      * `link` is the analysis's own (prefilter.c). */
     const fx_back *back;
     const struct fx_back_link *link;
+    /* The text from the literal's end to the match's end, as an automaton
+     * read forwards (only as far as the analysis could follow it); NULL:
+     * no check.  `after_link` and `after_sealed` are the analysis's own. */
+    const fx_back *after;
+    const struct fx_back_link *after_link;
+    bool after_sealed;
 } fx_trigger;
 
 /* How every rule's pattern is compiled (compile.c). */

@@ -33,7 +33,10 @@
  * ("A(?:BF|CF)": "ABF", "ACF"), so that the gazetteer's tries, cut at
  * every branch, give whole words back.  Each trigger also gets the part
  * of the pattern before it as an automaton (back.c), which tells the
- * engine where matches can start far better than dmax and free.
+ * engine where matches can start far better than dmax and free, and the
+ * part after it, which tells whether a match can go on from the literal
+ * at all (as far as the analysis follows it: the literal of a lookahead
+ * knows only the rest of the lookahead).
  *
  * Caseless literals are matched folded to ASCII lower case.  In UTF mode
  * PCRE2 also folds 'k' with U+212A KELVIN SIGN and 's' with U+017F LONG
@@ -55,6 +58,7 @@ typedef struct {
     GArray *trig;         /* of fx_trigger, relative to the node's start */
     double cost;          /* expected hits per byte of text, or INFINITY */
     fx_glu glu;           /* the node as an automaton (back.c) */
+    fx_glu after;         /* a sequence's items after its triggers' */
     /* A short literal run, or a sequence that is only one so far: its
      * text, which the literals of what follows it may extend. */
     bool pure;
@@ -128,6 +132,7 @@ static void node_clear(node *n)
         g_array_free(n->trig, TRUE);
     n->trig = NULL;
     n->cost = INFINITY;
+    fx_glu__clear(&n->after);
 }
 
 static size_t add_sat(size_t a, size_t b)
@@ -184,9 +189,10 @@ static void push_variant(GArray *a, const char *s, size_t len, bool caseless,
 /* Append the triggers for literal `s` (its first FX_TRIGGER_CHARS
  * characters) to `n`.  Caseless, each k or s also stands for U+212A or
  * U+017F, so the literal goes in once per spelling; it is cut before a
- * fourth k or s, or a non-ASCII character. */
-static void add_literal(node *n, const char *s, size_t len, bool caseless,
-                        guint32 dmin, guint32 dmax)
+ * fourth k or s, or a non-ASCII character.  Returns the bytes of `s`
+ * used (0: none, and the node has no triggers). */
+static size_t add_literal(node *n, const char *s, size_t len, bool caseless,
+                          guint32 dmin, guint32 dmax)
 {
     size_t use = 0, ks = 0;
     while (use < len && use < FX_TRIGGER_CHARS) {
@@ -207,7 +213,7 @@ static void add_literal(node *n, const char *s, size_t len, bool caseless,
     }
     if (use == 0) {
         node_clear(n);
-        return;
+        return 0;
     }
     if (!n->trig) {
         n->trig = g_array_new(FALSE, FALSE, sizeof(fx_trigger));
@@ -233,6 +239,7 @@ static void add_literal(node *n, const char *s, size_t len, bool caseless,
         }
         push_variant(n->trig, b, bl, caseless, dmin, dmax);
     }
+    return use;
 }
 
 /* Encode code point `c` as UTF-8 into `out`; returns the length. */
@@ -295,6 +302,58 @@ static void opaque_node(node *n)
     set_range(&n->free, 0, 0xFF);
     set_range(&n->bytes, 0, 0xFF);
     glu_approx(n);
+}
+
+/* Put part `f` in front of the chain at `*head`. */
+static void push_link(parser *ps, const struct fx_back_link **head,
+                      const fx_back_frag *f)
+{
+    struct fx_back_link *l = g_new(struct fx_back_link, 1);
+    l->frag = f;
+    l->next = *head;
+    l->depth = *head ? (*head)->depth + 1 : 1;
+    g_ptr_array_add(ps->links, l);
+    *head = l;
+}
+
+/* Put `after` (what a match holds after these triggers' literals, within
+ * the node that holds them; consumed) into their forward chains, but
+ * not into those of sealed triggers. */
+static void chain_after(parser *ps, GArray *trig, fx_glu *after)
+{
+    if (ps->pool && after->cls && after->cls->len > 0) {
+        const fx_back_frag *f = fx_glu__freeze_ahead(after);
+        g_ptr_array_add(ps->pool, (gpointer)f);
+        for (guint i = 0; i < trig->len; i++) {
+            fx_trigger *t = &g_array_index(trig, fx_trigger, i);
+            if (t->after_sealed)
+                continue;
+            push_link(ps, &t->after_link, f);
+        }
+    }
+    fx_glu__clear(after);
+}
+
+/* What follows these triggers is not known past here: their forward
+ * chains end, and a match may hold anything after them. */
+static void seal_after(GArray *trig)
+{
+    for (guint i = 0; trig && i < trig->len; i++)
+        g_array_index(trig, fx_trigger, i).after_sealed = true;
+}
+
+/* The items of a sequence after its triggers, added one at a time: past
+ * the automata's limits the triggers' chains end with what is there. */
+static void grow_after(parser *ps, node *seq, const fx_glu *it)
+{
+    if (!seq->trig || !ps->pool)
+        return;
+    fx_glu copy = {0};
+    fx_glu__copy(&copy, it);
+    if (!fx_glu__concat(&seq->after, &copy)) {
+        chain_after(ps, seq->trig, &seq->after);
+        seal_after(seq->trig);
+    }
 }
 
 /* ---- parsing ---- */
@@ -700,8 +759,10 @@ static void parse_group(parser *ps, node *n)
     bool lookaround = false, conditional = false;
     if (eat(ps, "?:") || eat(ps, "?>") || eat(ps, "?|")) {
     } else if (eat(ps, "?=")) {
-        /* What a lookahead needs is needed at this place. */
+        /* What a lookahead needs is needed at this place; what comes
+         * after it in the pattern starts here too, not after it. */
         parse_alt(ps, n);
+        seal_after(n->trig);
         if (!eat(ps, ")"))
             ps->failed = true;
         ps->caseless = saved;
@@ -921,7 +982,7 @@ static bool parse_quant(parser *ps, size_t *lo, size_t *hi)
     return true;
 }
 
-static void repeat(node *n, size_t lo, size_t hi)
+static void repeat(parser *ps, node *n, size_t lo, size_t hi)
 {
     size_t min = n->min * lo; /* lo <= 2 * BIG and min is small */
     bool unbounded = hi == SIZE_MAX || hi > BIG ||
@@ -938,6 +999,13 @@ static void repeat(node *n, size_t lo, size_t hi)
         node_clear(n);
     if (!fx_glu__repeat(&n->glu, lo, hi))
         glu_approx(n);
+    if (n->trig && hi > 1) {
+        /* After the first copy's literal come any more copies. */
+        fx_glu more = {0};
+        fx_glu__copy(&more, &n->glu);
+        more.nullable = true;
+        chain_after(ps, n->trig, &more);
+    }
 }
 
 /* Shift triggers by a prefix: `pre` is what comes before them.  False
@@ -968,12 +1036,7 @@ static void chain_outer(parser *ps, GArray *trig, fx_glu *before)
     g_ptr_array_add(ps->pool, (gpointer)f);
     for (guint i = 0; i < trig->len; i++) {
         fx_trigger *t = &g_array_index(trig, fx_trigger, i);
-        struct fx_back_link *l = g_new(struct fx_back_link, 1);
-        l->frag = f;
-        l->next = t->link;
-        l->depth = t->link ? t->link->depth + 1 : 1;
-        g_ptr_array_add(ps->links, l);
-        t->link = l;
+        push_link(ps, &t->link, f);
     }
 }
 
@@ -1010,6 +1073,11 @@ static bool extend(node *seq, const node *it)
         while (len < seq->pure_len + t->len && len > seq->pure_len &&
                ((unsigned char)b[len] & 0xC0) == 0x80)
             len--;
+        if (len < seq->pure_len + t->len) {
+            /* Its chain starts after the whole of t's literal. */
+            x.after_link = NULL;
+            x.after_sealed = true;
+        }
         x.len = (guint)len;
         memcpy(x.lit, b, len);
         if (x.caseless)
@@ -1051,7 +1119,9 @@ static void seq_append(parser *ps, node *seq, node *it)
         seq->cost = it->cost;
         it->trig = NULL;
         chain_outer(ps, seq->trig, &seq->glu);
+        goto adopted;
     }
+    grow_after(ps, seq, &it->glu);
 adopted:
     node_clear(it);
     seq->min = add_sat(seq->min, it->min);
@@ -1124,8 +1194,14 @@ static void run_node(parser *ps, node *n, const GString *run, bool caseless)
                 off_fixed += 3;
     guint32 dmin = caseless ? (guint32)g_utf8_strlen(run->str, (gssize)best)
                             : (guint32)best;
-    add_literal(n, run->str + best, best_len, caseless, dmin,
-                (guint32)off_fixed);
+    size_t used = add_literal(n, run->str + best, best_len, caseless, dmin,
+                              (guint32)off_fixed);
+    if (n->trig && best + used < run->len) {
+        fx_glu rest = {0};
+        fx_byteset unused = {{0}};
+        run_glu(&rest, run, best + used, run->len, caseless, &unused);
+        chain_after(ps, n->trig, &rest);
+    }
     if (n->trig && best > 0) {
         fx_glu before = {0};
         fx_byteset unused = {{0}};
@@ -1174,11 +1250,13 @@ static void parse_seq(parser *ps, node *seq)
         if (is_lit)
             literal_node(&it, cp, ci_before);
         if (quant)
-            repeat(&it, lo, hi);
+            repeat(ps, &it, lo, hi);
         seq_append(ps, seq, &it);
     }
     flush_run(ps, seq, run, run_caseless);
     g_string_free(run, TRUE);
+    if (seq->trig)
+        chain_after(ps, seq->trig, &seq->after);
 }
 
 static void parse_alt(parser *ps, node *out)
@@ -1248,6 +1326,10 @@ GArray *fx_prefilter__analyse(const char *pattern, size_t len,
         bool exact = t->behind || t->at_start; /* no walk at all */
         t->back = pool && !exact ? back_of(pool, t->link) : NULL;
         t->link = NULL;
+        t->after = pool && t->after_link && !t->at_start
+                       ? back_of(pool, t->after_link)
+                       : NULL;
+        t->after_link = NULL;
     }
     g_ptr_array_free(ps.links, TRUE);
     return n.trig;
