@@ -16,8 +16,8 @@
  * symbols, not bytes: an ASCII byte is itself, and any other character is
  * symbol 128, so a class holds symbol 128 when it holds any non-ASCII
  * character.  Every approximation errs towards more strings: lookarounds
- * and anchors match the empty string, a count {m,n} with n > 1 becomes a
- * loop, and a part too big to keep becomes "any string of its bytes".
+ * and anchors match the empty string, a large count {m,n} becomes a loop,
+ * and a part too big to keep becomes "any string of its bytes".
  *
  * The engine reads text backwards, so a frozen fragment keeps, for each
  * position, the positions that can come before it (`pred`), the positions
@@ -37,6 +37,10 @@
 /* Past these, a part is kept only as "any string of its bytes". */
 #define GLU_MAX_POSITIONS 2048
 #define GLU_MAX_PAIRS 16384
+/* A count {m,n} is written out copy by copy up to these ("\d{5}" is five
+ * digits, "\d{1,3}" one to three); a larger one becomes a loop. */
+#define UNROLL_MAX_COPIES 16
+#define UNROLL_MAX_POSITIONS 256
 
 /* The symbols of a set of bytes: ASCII as is, any byte >= 0x80 (part of a
  * non-ASCII character) as symbol 128. */
@@ -215,6 +219,29 @@ bool fx_glu__union(fx_glu *a, fx_glu *b)
     return true;
 }
 
+/* g{lo,hi} written out as lo copies of g, then hi - lo optional ones;
+ * false when that would be too big. */
+static bool unroll(fx_glu *g, size_t lo, size_t hi)
+{
+    if (hi > UNROLL_MAX_COPIES || hi * g->cls->len > UNROLL_MAX_POSITIONS)
+        return false;
+    fx_glu out = {0};
+    glu_init(&out);
+    for (size_t i = 0; i < hi; i++) {
+        fx_glu copy = {0};
+        fx_glu__copy(&copy, g);
+        if (i >= lo)
+            copy.nullable = true;
+        if (!fx_glu__concat(&out, &copy)) {
+            fx_glu__clear(&out);
+            return false;
+        }
+    }
+    fx_glu__clear(g);
+    *g = out;
+    return true;
+}
+
 bool fx_glu__repeat(fx_glu *g, size_t lo, size_t hi)
 {
     ensure(g);
@@ -222,6 +249,8 @@ bool fx_glu__repeat(fx_glu *g, size_t lo, size_t hi)
         reset(g);
         return true;
     }
+    if (hi > 1 && hi != SIZE_MAX && unroll(g, lo, hi))
+        return true;
     if (hi > 1) {
         if (!fits(g->cls->len,
                   g->follow->len / 2 + (size_t)g->last->len * g->first->len))

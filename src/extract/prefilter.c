@@ -997,15 +997,17 @@ static void repeat(parser *ps, node *n, size_t lo, size_t hi)
     n->pure = false;
     if (lo == 0)
         node_clear(n);
+    /* After the first copy's literal come the other copies. */
+    fx_glu more = {0};
+    if (n->trig && hi > 1) {
+        fx_glu__copy(&more, &n->glu);
+        if (!fx_glu__repeat(&more, lo - 1, hi == SIZE_MAX ? hi : hi - 1))
+            fx_glu__any(&more, &n->bytes, lo == 1);
+    }
     if (!fx_glu__repeat(&n->glu, lo, hi))
         glu_approx(n);
-    if (n->trig && hi > 1) {
-        /* After the first copy's literal come any more copies. */
-        fx_glu more = {0};
-        fx_glu__copy(&more, &n->glu);
-        more.nullable = true;
+    if (n->trig && hi > 1)
         chain_after(ps, n->trig, &more);
-    }
 }
 
 /* Shift triggers by a prefix: `pre` is what comes before them.  False
