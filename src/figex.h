@@ -357,8 +357,12 @@ FX_API void fx_engine_set_prefilter(fx_engine *eng, int on);
 
 /*
  * Scan with `threads` threads (default 1): the rules of each block of
- * text are shared out between them.  The rows are the same for every
- * count.  Call it between documents, not after fx_engine_begin().
+ * text are shared out between them, and the rows of a block are written
+ * while the next one is scanned.  The rows are the same for every count.
+ * The sink and the explain callback may then be called from one of the
+ * engine's threads, one call at a time and only while fx_engine_feed()
+ * or fx_engine_finish() runs; diagnostics come from the caller's thread.
+ * Call it between documents, not after fx_engine_begin().
  * @return FX_OK, FX_ERR_USAGE for 0, more than FX_MAX_THREADS or an open
  * document, FX_ERR_NOMEM (the engine then keeps the threads it made).
  */

@@ -423,18 +423,24 @@ typedef struct {
  * afresh (the 10 MiB SOTU text makes about 22000 states in all). */
 #define READER_MAX_BYTES ((size_t)8 << 20)
 
-/* Transitions not yet worked out, and those where reading gives up. */
-#define UNKNOWN UINT32_MAX
-#define GIVES_UP (UINT32_MAX - 1)
+/* step() gives up on a set too big. */
+#define GIVES_UP UINT32_MAX
 
 /* DFA state flags. */
 #define ALL_READ 1u /* every part is read: a start */
 #define DEAD 2u     /* nothing more can be read */
 
+/* A transition is 16 bits, the state it leads to with that state's flags
+ * (id << 2 | flags), so that a step is one load from a small table; or
+ * one of these.  A DFA of more states gives up past them. */
+#define EDGE_UNKNOWN 0xFFFFu
+#define EDGE_GIVES_UP 0xFFFEu
+#define EDGE_MAX_STATE 16382u
+
 typedef struct {
     GHashTable *ids;   /* key (GBytes: enter mask, then nfa_states) -> id+1 */
     GPtrArray *keys;   /* per state: its GBytes */
-    GArray *delta;     /* per state: a guint32 per class of symbols */
+    GArray *delta;     /* per state: a guint16 edge per class of symbols */
     GByteArray *flags; /* per state */
 } chain_dfa;
 
@@ -510,13 +516,13 @@ static guint32 intern(fx_back_reader *rd, const fx_back_chain *c, chain_dfa *d,
     g_ptr_array_add(d->keys, key);
     g_hash_table_insert(d->ids, key, GUINT_TO_POINTER(nid + 1));
     g_array_set_size(d->delta, (nid + 1) * c->nclasses);
-    memset(&g_array_index(d->delta, guint32, nid * c->nclasses), 0xFF,
-           c->nclasses * sizeof(guint32));
+    memset(&g_array_index(d->delta, guint16, nid * c->nclasses), 0xFF,
+           c->nclasses * sizeof(guint16));
     guint64 all = (guint64)1 << c->n;
     guint8 f = (enter & all ? ALL_READ : 0) |
                (n == 0 && (enter & (all - 1)) == 0 ? DEAD : 0);
     g_byte_array_append(d->flags, &f, 1);
-    rd->bytes += len + c->nclasses * sizeof(guint32) + 64;
+    rd->bytes += len + c->nclasses * sizeof(guint16) + 64;
     return nid;
 }
 
@@ -538,7 +544,7 @@ static chain_dfa *dfa_of(fx_back_reader *rd, const fx_back_chain *c)
     d = g_new0(chain_dfa, 1);
     d->ids = g_hash_table_new(g_bytes_hash, g_bytes_equal);
     d->keys = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
-    d->delta = g_array_new(FALSE, FALSE, sizeof(guint32));
+    d->delta = g_array_new(FALSE, FALSE, sizeof(guint16));
     d->flags = g_byte_array_new();
     g_hash_table_insert(rd->dfas, (gpointer)c, d);
     intern(rd, c, d, closure(c, 1), NULL, 0);
@@ -584,17 +590,20 @@ static guint32 step(fx_back_reader *rd, const fx_back_chain *c, chain_dfa *d,
     return intern(rd, c, d, closure(c, out), next, nnext);
 }
 
-/* The state after `id` on `sym`: worked out the first time. */
-static inline guint32 next_state(fx_back_reader *rd, const fx_back_chain *c,
-                                 chain_dfa *d, guint32 id, unsigned sym)
+/* The edge from state `id` on `sym`: worked out the first time. */
+static inline guint next_edge(fx_back_reader *rd, const fx_back_chain *c,
+                              chain_dfa *d, guint id, unsigned sym)
 {
     guint at = id * c->nclasses + c->sym_class[sym];
-    guint32 nid = g_array_index(d->delta, guint32, at);
-    if (nid == UNKNOWN) {
-        nid = step(rd, c, d, id, sym); /* may move delta */
-        g_array_index(d->delta, guint32, at) = nid;
+    guint edge = g_array_index(d->delta, guint16, at);
+    if (edge == EDGE_UNKNOWN) {
+        guint32 nid = step(rd, c, d, id, sym); /* may move delta */
+        edge = nid > EDGE_MAX_STATE
+                   ? EDGE_GIVES_UP
+                   : (guint)(nid << 2 | d->flags->data[nid]);
+        g_array_index(d->delta, guint16, at) = (guint16)edge;
     }
-    return nid;
+    return edge;
 }
 
 /* The character that ends just before buf[i]: its first byte in *j, its
@@ -628,10 +637,9 @@ static bool chain_starts(fx_back_reader *rd, const fx_back_chain *c,
     if (q == 0 || !fx_byteset__has(&c->first, before < 0x80 ? before : 128))
         return true;
     chain_dfa *d = dfa_of(rd, c);
-    guint32 id = 0;
+    guint id = 0, f = d->flags->data[0];
     size_t i = q;
     for (guint steps = 0;; steps++) {
-        guint8 f = d->flags->data[id];
         if (steps > 0 && (f & ALL_READ))
             g_array_append_val(starts, i);
         if (f & DEAD)
@@ -644,10 +652,11 @@ static bool chain_starts(fx_back_reader *rd, const fx_back_chain *c,
         int sym = char_before(buf, i, &j);
         if (sym < 0)
             return false;
-        guint32 nid = next_state(rd, c, d, id, (unsigned)sym);
-        if (nid == GIVES_UP)
+        guint edge = next_edge(rd, c, d, id, (unsigned)sym);
+        if (edge == EDGE_GIVES_UP)
             return false;
-        id = nid;
+        id = edge >> 2;
+        f = edge & 3;
         i = j;
     }
 }
@@ -694,10 +703,9 @@ static bool chain_ahead(fx_back_reader *rd, const fx_back_chain *c,
     if (!fx_byteset__has(&c->first, next < 0x80 ? next : 128))
         return false;
     chain_dfa *d = dfa_of(rd, c);
-    guint32 id = 0;
+    guint id = 0, f = d->flags->data[0];
     size_t i = from;
     for (guint steps = 0;; steps++) {
-        guint8 f = d->flags->data[id];
         if (f & ALL_READ)
             return true; /* a match may end here */
         if (f & DEAD)
@@ -708,10 +716,11 @@ static bool chain_ahead(fx_back_reader *rd, const fx_back_chain *c,
         int sym = char_at(buf, i, len, &n);
         if (sym < 0)
             return true;
-        guint32 nid = next_state(rd, c, d, id, (unsigned)sym);
-        if (nid == GIVES_UP)
+        guint edge = next_edge(rd, c, d, id, (unsigned)sym);
+        if (edge == EDGE_GIVES_UP)
             return true;
-        id = nid;
+        id = edge >> 2;
+        f = edge & 3;
         i += n;
     }
 }

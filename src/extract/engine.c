@@ -86,6 +86,10 @@ typedef struct {
 /* What the threads do in a round. */
 enum { ROUND_RULES, ROUND_TRIGGERS };
 
+/* The emission of a chunk (settle_and_emit()): with threads, the last
+ * worker runs it while the next chunk is scanned. */
+enum { EMIT_IDLE, EMIT_DUE, EMIT_RUNNING };
+
 /* A trigger found in the text: the literal ends at `end` (absolute). */
 typedef struct {
     const fx_trigger *t;
@@ -161,7 +165,14 @@ struct fx_engine {
     uint64_t cur_sentence, cur_paragraph; /* boundaries passed so far */
     uint64_t held_start; /* the statistic waiting for its sentence end */
     uint64_t held_scanned; /* and how far that end was looked for */
-    bool final;          /* the document's last bytes are in */
+    /* What the emission of the last chunk scanned goes by: */
+    uint64_t emit_w;      /* every rule has scanned up to here */
+    uint64_t emit_avail;  /* and the text then known ends here */
+    bool emit_final;      /* the document's last bytes were in */
+    bool emit_waiting;    /* it has not run yet */
+    int emit_state;       /* EMIT_*, under `lock` */
+    GArray *emit_warnings; /* of deferred: given once it is done */
+    bool round_skips_emitter; /* this round goes on without it */
     fx_status failed;    /* first sink error, sticky */
     fx_explain_fn explain;
     void *explain_payload;
@@ -294,6 +305,7 @@ fx_status fx_engine_new(fx_engine **out, const fx_ruleset *rules,
         e->windows[i] = g_array_new(FALSE, FALSE, sizeof(fx_window));
     e->pending = g_array_new(FALSE, FALSE, sizeof(cand));
     e->ready = g_array_new(FALSE, FALSE, sizeof(cand));
+    e->emit_warnings = g_array_new(FALSE, FALSE, sizeof(deferred));
     if (!ok) {
         fx_engine_free(e);
         return FX_ERR_NOMEM;
@@ -379,7 +391,8 @@ static void reset_document(fx_engine *e)
     e->cur_sentence = e->cur_paragraph = 0;
     e->held_start = UINT64_MAX;
     e->held_scanned = 0;
-    e->final = false;
+    e->emit_final = false;
+    e->emit_waiting = false;
     e->lit_exact = e->lit_folded = 0;
     e->lit_pos = 0;
     for (guint i = 0; e->windows && i < e->rs->rules->len; i++) {
@@ -404,6 +417,11 @@ void fx_engine_free(fx_engine *e)
         g_array_free(e->pending, TRUE);
     if (e->ready)
         g_array_free(e->ready, TRUE);
+    if (e->emit_warnings) {
+        for (guint i = 0; i < e->emit_warnings->len; i++)
+            g_free(g_array_index(e->emit_warnings, deferred, i).msg);
+        g_array_free(e->emit_warnings, TRUE);
+    }
     stop_workers(e);
     for (guint i = 0; e->scanners && i < e->nthreads; i++)
         scanner_clear(&e->scanners[i]);
@@ -761,7 +779,8 @@ static void scan_part(fx_engine *e, scanner *sc)
     }
 }
 
-static void run_round(fx_engine *e, int job, bool final);
+static void run_round(fx_engine *e, int job, bool final, bool skip_emitter);
+static bool emitter_busy(fx_engine *e);
 
 /* Find the triggers in the text that arrived since the last call: in
  * parts, one per thread, when there is enough of it.  Each rule later
@@ -774,9 +793,12 @@ static void find_triggers(fx_engine *e)
         e->lit_pos = e->base; /* text starts after a byte order mark */
     if (!e->prefilter || e->lit_pos >= end)
         return;
-    guint parts = end - e->lit_pos >= FX_PARALLEL_LITERALS ? e->nthreads : 1;
+    /* An emission still running (on the last thread) takes no part. */
+    bool skip = emitter_busy(e);
+    guint threads = e->nthreads - (skip ? 1 : 0);
+    guint parts = end - e->lit_pos >= FX_PARALLEL_LITERALS ? threads : 1;
     uint64_t size = (end - e->lit_pos) / parts;
-    for (guint t = 0; t < e->nthreads; t++) {
+    for (guint t = 0; t < parts; t++) {
         scanner *sc = &e->scanners[t];
         sc->part_lo = MIN(e->lit_pos + t * size, end);
         sc->part_hi = t + 1 >= parts ? end : e->lit_pos + (t + 1) * size;
@@ -785,7 +807,7 @@ static void find_triggers(fx_engine *e)
     for (guint t = 0; t < parts; t++)
         planned[t] = e->scanners[t].part_hi;
     if (parts > 1) {
-        run_round(e, ROUND_TRIGGERS, false);
+        run_round(e, ROUND_TRIGGERS, false, skip);
     } else {
         scan_part(e, &e->scanners[0]);
     }
@@ -1031,9 +1053,13 @@ static uint64_t settle_upto(fx_engine *e, uint64_t w)
         /* A chain of overlaps this long means a runaway rule: settle it
          * now rather than hold memory without bound. */
         bool runaway = end - c->start > 8ull * FX_MAX_MATCH;
-        if (runaway && end > w)
-            warn_at(e, c->start, "overlapping matches run on for more than "
-                    "%u bytes; settled early", 8u * FX_MAX_MATCH);
+        if (runaway && end > w) {
+            deferred d = {0, 0, c->start,
+                          g_strdup_printf("overlapping matches run on for "
+                                          "more than %u bytes; settled early",
+                                          8u * FX_MAX_MATCH)};
+            g_array_append_val(e->emit_warnings, d);
+        }
         if (end <= w || runaway) {
             settle(e, c, j - i);
         } else {
@@ -1154,13 +1180,13 @@ static uint64_t sentence_end(fx_engine *e, const cand *c)
     if (e->held_start == c->start)
         from = MAX(from, e->held_scanned);
     uint64_t limit = c->end + FX_SENTENCE_MAX;
-    uint64_t avail = e->base + e->scan_len;
+    uint64_t avail = e->emit_avail;
     for (uint64_t at = from; at < MIN(limit, avail); at++)
         if (boundary_at(e->buf, (size_t)(at - e->base)))
             return at;
     if (limit <= avail)
         return limit;
-    if (e->final)
+    if (e->emit_final)
         return avail;
     e->held_start = c->start;
     e->held_scanned = avail;
@@ -1309,18 +1335,34 @@ typedef struct {
                    since a round may start before the thread runs */
 } worker_arg;
 
+static void settle_and_emit(fx_engine *e);
+
 static gpointer worker_main(gpointer data)
 {
     worker_arg *arg = data;
     fx_engine *e = arg->e;
     guint seen = arg->seen;
+    bool emitter = arg->sc == &e->scanners[e->nthreads - 1];
     g_mutex_lock(&e->lock);
     for (;;) {
-        while (!e->quit && e->generation == seen)
+        while (!e->quit && e->generation == seen &&
+               !(emitter && e->emit_state == EMIT_DUE))
             g_cond_wait(&e->wake, &e->lock);
         if (e->quit)
             break;
+        if (emitter && e->emit_state == EMIT_DUE) {
+            /* The last chunk's emission comes before this one's scan. */
+            e->emit_state = EMIT_RUNNING;
+            g_mutex_unlock(&e->lock);
+            settle_and_emit(e);
+            g_mutex_lock(&e->lock);
+            e->emit_state = EMIT_IDLE;
+            g_cond_broadcast(&e->done);
+            continue;
+        }
         seen = e->generation;
+        if (emitter && e->round_skips_emitter)
+            continue; /* a round cut up without it */
         bool final = e->round_final;
         g_mutex_unlock(&e->lock);
         do_round(e, arg->sc, final);
@@ -1420,15 +1462,16 @@ static void give_warnings(fx_engine *e)
     g_array_free(warnings, TRUE);
 }
 
-/* Run a round of `job` on every thread, this one included, and wait for
- * all of them. */
-static void run_round(fx_engine *e, int job, bool final)
+/* Run a round of `job` on every thread, this one included (but not the
+ * last when `skip_emitter`), and wait for all of them. */
+static void run_round(fx_engine *e, int job, bool final, bool skip_emitter)
 {
     e->round_job = job;
     if (e->nthreads > 1) {
         g_mutex_lock(&e->lock);
         e->round_final = final;
-        e->busy = e->nthreads - 1;
+        e->round_skips_emitter = skip_emitter;
+        e->busy = e->nthreads - 1 - (skip_emitter ? 1 : 0);
         e->generation++;
         g_cond_broadcast(&e->wake);
         g_mutex_unlock(&e->lock);
@@ -1442,7 +1485,74 @@ static void run_round(fx_engine *e, int job, bool final)
     }
 }
 
-/* One round: every rule scans what the window holds. */
+/* ---- emission ---- */
+
+/* Settle what every rule has passed, emit the rows that are ready and
+ * move the cursor on: the part of a chunk's work that is in text order.
+ * It goes by emit_w, emit_avail and emit_final, set when the chunk was
+ * scanned, and touches nothing that scanning does, so that it can run
+ * while the next chunk is scanned. */
+static void settle_and_emit(fx_engine *e)
+{
+    uint64_t w = e->emit_w;
+    uint64_t pending_start = settle_upto(e, w);
+    uint64_t bound = MIN(w, pending_start);
+    emit_before(e, bound);
+    if (e->emit_final)
+        return;
+    uint64_t need = bound;
+    if (e->ready->len)
+        need = MIN(need, g_array_index(e->ready, cand, 0).start);
+    advance_cursor(e, MIN(need, e->emit_avail));
+}
+
+static bool emitter_busy(fx_engine *e)
+{
+    if (e->nthreads == 1)
+        return false;
+    g_mutex_lock(&e->lock);
+    bool busy = e->emit_state != EMIT_IDLE;
+    g_mutex_unlock(&e->lock);
+    return busy;
+}
+
+/* Hand the waiting emission to the last thread. */
+static void start_emission(fx_engine *e)
+{
+    if (!e->emit_waiting || e->nthreads == 1)
+        return;
+    e->emit_waiting = false;
+    g_mutex_lock(&e->lock);
+    e->emit_state = EMIT_DUE;
+    g_cond_broadcast(&e->wake);
+    g_mutex_unlock(&e->lock);
+}
+
+/* Wait for the emission (running it here when no thread has), then give
+ * its warnings. */
+static void finish_emission(fx_engine *e)
+{
+    if (e->emit_waiting) {
+        e->emit_waiting = false;
+        settle_and_emit(e);
+    }
+    if (e->nthreads > 1) {
+        g_mutex_lock(&e->lock);
+        while (e->emit_state != EMIT_IDLE)
+            g_cond_wait(&e->done, &e->lock);
+        g_mutex_unlock(&e->lock);
+    }
+    deferred *w = (deferred *)(void *)e->emit_warnings->data;
+    for (guint i = 0; i < e->emit_warnings->len; i++) {
+        warn_at(e, w[i].offset, "%s", w[i].msg);
+        g_free(w[i].msg);
+    }
+    g_array_set_size(e->emit_warnings, 0);
+}
+
+/* One round: every rule scans what the window holds.  The emission of
+ * the chunk before ends first: it settles the candidates found so far,
+ * and its warnings come before the round's. */
 static void scan_all(fx_engine *e, bool final)
 {
     guint n = e->rs->rules->len;
@@ -1450,7 +1560,8 @@ static void scan_all(fx_engine *e, bool final)
         g_qsort_with_data(e->order, (gint)n, sizeof(guint), by_cost,
                           e->stats);
     g_atomic_int_set(&e->next_rule, 0);
-    run_round(e, ROUND_RULES, final);
+    run_round(e, ROUND_RULES, final, false);
+    finish_emission(e);
     guint nwarn = 0;
     for (guint t = 0; t < e->nthreads; t++) {
         scanner *sc = &e->scanners[t];
@@ -1462,12 +1573,16 @@ static void scan_all(fx_engine *e, bool final)
         give_warnings(e);
 }
 
-/* Scan what the window holds, settle, emit, and drop what no one needs. */
+/*
+ * Scan what the window holds, settle, emit, and drop what no one needs.
+ * With threads, the emission of a chunk waits for the next call, where
+ * the last thread runs it while the others start on the new text.
+ */
 static void process(fx_engine *e, bool final)
 {
     guint nrules = e->rs->rules->len;
-    e->final = final;
     e->scan_len = final ? e->len : complete_len(e->buf, e->len);
+    start_emission(e);
     /* Until every trigger of the text is found: more than one round only
      * when the text is dense with them (FX_MAX_HITS). */
     bool all_found;
@@ -1481,18 +1596,18 @@ static void process(fx_engine *e, bool final)
         w = MIN(w, e->next[i]);
     if (final)
         w = UINT64_MAX;
-    uint64_t pending_start = settle_upto(e, w);
-    uint64_t bound = MIN(w, pending_start);
-    emit_before(e, bound);
+    e->emit_w = w;
+    e->emit_avail = e->base + e->scan_len;
+    e->emit_final = final;
+    e->emit_waiting = true;
+    if (final || e->nthreads == 1)
+        finish_emission(e);
     if (final)
         return;
-    /* Keep context before the earliest offset still needed. */
-    uint64_t need = bound;
-    if (e->ready->len)
-        need = MIN(need, g_array_index(e->ready, cand, 0).start);
-    advance_cursor(e, MIN(need, e->base + e->scan_len));
+    /* Keep context before the earliest offset still needed: by the
+     * rules, and by the emission (from its cursor on). */
+    uint64_t need = MIN(w, e->cur_pos);
     uint64_t keep = need > e->base + e->context ? need - e->context : e->base;
-    keep = MIN(keep, e->cur_pos);
     size_t drop = (size_t)(keep - e->base);
     /* Move only when it frees a good part of the window: a memmove per
      * tiny feed would make small chunks quadratic. */
