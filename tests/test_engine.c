@@ -642,6 +642,71 @@ static void test_catastrophic_backtracking(void **state)
     g_string_free(text, TRUE);
 }
 
+/* Rows and warnings of `text` fed in chunks of `chunk` bytes with
+ * `threads` threads, as one string. */
+static char *rows_and_warnings(fixture *fx, const char *text, size_t chunk,
+                               unsigned threads)
+{
+    fx_engine_free(fx->eng);
+    assert_int_equal(fx_engine_new(&fx->eng, fx->rs, &fx->sink, record_diag,
+                                   fx->diags),
+                     FX_OK);
+    assert_int_equal(fx_engine_set_threads(fx->eng, threads), FX_OK);
+    g_ptr_array_set_size(fx->diags, 0);
+    char *rows = run_doc(fx, "t.txt", text, chunk);
+    GString *out = g_string_new(rows);
+    g_free(rows);
+    for (guint i = 0; i < fx->diags->len; i++) {
+        const diag_rec *d = g_ptr_array_index(fx->diags, i);
+        g_string_append_printf(out, "warning at %" PRIu64 ": %s\n",
+                               d->offset, d->msg);
+    }
+    return g_string_free(out, FALSE);
+}
+
+/* With threads, a chunk's rows are written while the next chunk is
+ * scanned: the rows, and the warnings in their order, do not change. */
+static void test_threads_same_rows_and_warnings(void **state)
+{
+    fixture *fx = *state;
+    use_rules(fx, "rule slow\n"
+                  "  type: statistic\n"
+                  "  pattern: (?<number>\\d)(a+)+$\n"
+                  "rule cats\n"
+                  "  type: statistic\n"
+                  "  pattern: (?<number>\\d+) (?<unit>cats)\n"
+                  "rule year\n"
+                  "  type: date\n"
+                  "  pattern: (?<![\\d])(?<year>(?:19|20)\\d\\d)(?![\\d])\n");
+    GString *text = g_string_new(NULL);
+    for (int i = 0; i < 400; i++) {
+        if (i % 150 == 7) {
+            g_string_append_c(text, '1');
+            for (int k = 0; k < 26; k++)
+                g_string_append_c(text, 'a');
+            g_string_append(text, "b\n");
+        }
+        /* Statistics wait for the end of their sentence, which is often
+         * in a later chunk. */
+        g_string_append_printf(text, "In %d there were %d cats%s", 1900 + i,
+                               i, i % 3 ? " and\n" : ".\n\n");
+    }
+    char *want = rows_and_warnings(fx, text->str, 0, 1);
+    assert_non_null(strstr(want, "warning at"));
+    static const size_t chunks[] = {0, 1000, 4097};
+    for (size_t c = 0; c < G_N_ELEMENTS(chunks); c++)
+        for (unsigned threads = 1; threads <= 3; threads++) {
+            char *got = rows_and_warnings(fx, text->str, chunks[c], threads);
+            if (strcmp(got, want) != 0)
+                print_message("chunks of %zu, %u threads\n", chunks[c],
+                              threads);
+            assert_string_equal(got, want);
+            g_free(got);
+        }
+    g_free(want);
+    g_string_free(text, TRUE);
+}
+
 /* After giving up, the rule resumes on the next line: a match later on
  * the same line is not made.  (Only the whole-text feed is checked: fed
  * in chunks, the rule resumes at the end of the chunk instead, see the
@@ -952,6 +1017,7 @@ int main(void)
         T(test_usage_errors),
         T(test_sink_error),
         T(test_catastrophic_backtracking),
+        T(test_threads_same_rows_and_warnings),
         T(test_limit_skips_rest_of_line),
         T(test_longest_match),
         T(test_long_run),

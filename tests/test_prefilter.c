@@ -297,6 +297,55 @@ static void test_forward_automata(void **state)
     assert_string_equal(goes_on_of(dash, "1", "1-2 cases"), "no");
 }
 
+/* The ASCII bytes that trigger `lit` of `pattern` bars just before it,
+ * as a string. */
+static char *barred_of(const char *pattern, const char *lit)
+{
+    GArray *t = fx_prefilter__analyse(pattern, strlen(pattern), NULL);
+    assert_non_null(t);
+    const fx_trigger *x = trigger_of(t, pattern, lit);
+    GString *out = g_string_new(NULL);
+    for (unsigned b = 0; b < 256; b++)
+        if (fx_byteset__has(&x->barred, (unsigned char)b))
+            g_string_append_c(out, (char)b);
+    g_array_free(t, TRUE);
+    return g_string_free(out, FALSE);
+}
+
+static void expect_barred(const char *pattern, const char *lit,
+                          const char *want)
+{
+    char *got = barred_of(pattern, lit);
+    assert_string_equal(got, want);
+    g_free(got);
+}
+
+static void test_lookbehind_guards(void **state)
+{
+    (void)state;
+    const char *az = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    /* "(?<![\p{L}])one": no match holds the "one" of "someone". */
+    expect_barred("(?<![\\p{L}])(?i:one|two)[ ]\\d", "one", az);
+    /* PCRE2 itself says which bytes the class holds: exact for a
+     * negated class, and caseless as the pattern is there. */
+    char *not_digit = barred_of("(?<![^0-9])Qz[ ]", "Qz");
+    assert_int_equal(not_digit[0], '\0'); /* NUL comes first */
+    assert_int_equal(strlen(not_digit + 1), 127 - 10);
+    assert_null(strpbrk(not_digit + 1, "0123456789"));
+    g_free(not_digit);
+    expect_barred("(?i)(?<![q])Zx", "zx", "Qq");
+    /* Other items that take no room may come between. */
+    expect_barred("(?<![a])(?!b)(?=.)Qz", "Qz", "a");
+    /* No guard: an optional lookbehind, one of a group or of several
+     * characters, or one not right before the literal. */
+    expect_barred("(?<![a])?Qz", "Qz", "");
+    expect_barred("(?<!(?:a))Qz", "Qz", "");
+    expect_barred("(?<!ab)Qz", "Qz", "");
+    expect_barred("(?<![a])[ ]?Qz", "Qz", "");
+    /* A literal that starts earlier than the guarded one. */
+    expect_barred("(?<![a])(?:Qz)", "Qz", "a");
+}
+
 static void on_hit(void *payload, const fx_trigger *t, uint64_t end)
 {
     g_string_append_printf(payload, "%.*s@%" G_GUINT64_FORMAT " ", t->len,
@@ -617,6 +666,7 @@ int main(void)
         cmocka_unit_test(test_literals_of_patterns),
         cmocka_unit_test(test_back_automata),
         cmocka_unit_test(test_forward_automata),
+        cmocka_unit_test(test_lookbehind_guards),
         cmocka_unit_test(test_scanner_finds_every_literal),
         cmocka_unit_test(test_same_rows_with_and_without),
         cmocka_unit_test(test_threads_need_a_closed_document),

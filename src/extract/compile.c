@@ -296,8 +296,11 @@ static void dedupe_triggers(GArray *trig, GPtrArray *pool)
             for (int w = 0; w < 8; w++)
                 last->free.w[w] |= t->free.w[w];
             last->back = merge_backs(pool, last->back, t->back);
-            /* A match may go on after the literal as either allows. */
+            /* A match may go on after the literal as either allows,
+             * and after a byte that either allows before it. */
             last->after = merge_backs(pool, last->after, t->after);
+            for (int w = 0; w < 8; w++)
+                last->barred.w[w] &= t->barred.w[w];
             continue;
         }
         g_array_index(trig, fx_trigger, n++) = *t;

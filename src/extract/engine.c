@@ -696,6 +696,9 @@ static void open_windows(fx_engine *e, scanner *sc, const fx_trigger *t,
     uint64_t q = end - t->len;
     if (q < e->base + t->dmin && !t->behind)
         return; /* the match would start before the text */
+    if (q > e->base &&
+        fx_byteset__has(&t->barred, (unsigned char)e->buf[q - e->base - 1]))
+        return; /* a lookbehind right before the literal fails */
     if (t->back && back_starts(e, sc, t, end))
         return;
     if (!goes_on(e, sc, t, end))

@@ -293,6 +293,10 @@ typedef struct {
     const fx_back *after;
     const struct fx_back_link *after_link;
     bool after_sealed;
+    /* ASCII bytes that cannot come just before the literal (a negative
+     * lookbehind of one character right before it, as "(?<![\p{L}])one"
+     * has: no match holds the "one" of "someone"). */
+    fx_byteset barred;
 } fx_trigger;
 
 /* How every rule's pattern is compiled (compile.c). */

@@ -66,6 +66,14 @@ typedef struct {
     guint pure_len;
     char pure_lit[FX_TRIGGER_CHARS];
     guint items;          /* a sequence's items so far */
+    /* A negative lookbehind of one character: a match fails where an
+     * ASCII byte of `guard_bytes` comes just before this place. */
+    bool guard;
+    fx_byteset guard_bytes;
+    /* A sequence whose last items are such lookbehinds (and other items
+     * that take no room): they bar these bytes before the next one. */
+    bool guard_pending;
+    fx_byteset guard_pending_bytes;
 } node;
 
 /* A trigger's back chain while the pattern is read: the parts before it,
@@ -752,11 +760,59 @@ static void parse_lookbehind(parser *ps, node *n)
     zero_width(n);
 }
 
+/* Does `g` match exactly one character? */
+static bool one_char(const fx_glu *g)
+{
+    return g->cls && g->cls->len == 1 && g->follow->len == 0 &&
+           !g->nullable;
+}
+
+/* The ASCII bytes that the one-character pattern `content` (caseless
+ * when `ci`) matches, asked of PCRE2 itself, so that they are exact:
+ * false when the content is not that simple (a group, an anchor, an
+ * alternative), or does not compile. */
+static bool barred_bytes(const char *content, size_t len, bool ci,
+                         fx_byteset *out)
+{
+    for (size_t i = 0; i < len; i++) {
+        char c = content[i];
+        if (c == '(' || c == '|' || c == '$' ||
+            (c == '^' && (i == 0 || content[i - 1] != '[')))
+            return false;
+        if (c == '\\' && i + 1 < len) {
+            if (strchr("bBAzZGKQE", content[i + 1]))
+                return false;
+            i++;
+        }
+    }
+    GString *pat = g_string_new(ci ? "(?i)(?:" : "(?:");
+    g_string_append_len(pat, content, (gssize)len);
+    g_string_append_c(pat, ')');
+    int err;
+    PCRE2_SIZE at;
+    pcre2_code *code = pcre2_compile(
+        (PCRE2_SPTR)pat->str, pat->len,
+        PCRE2_UTF | PCRE2_ANCHORED | PCRE2_ENDANCHORED, &err, &at, NULL);
+    g_string_free(pat, TRUE);
+    if (!code)
+        return false;
+    pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+    memset(out, 0, sizeof *out);
+    for (unsigned b = 0; b < 128; b++) {
+        PCRE2_UCHAR8 subject = (PCRE2_UCHAR8)b;
+        if (pcre2_match(code, &subject, 1, 0, 0, md, NULL) >= 0)
+            set_add(out, (unsigned char)b);
+    }
+    pcre2_match_data_free(md);
+    pcre2_code_free(code);
+    return true;
+}
+
 /* "(": after the '('. */
 static void parse_group(parser *ps, node *n)
 {
     bool saved = ps->caseless;
-    bool lookaround = false, conditional = false;
+    bool lookaround = false, conditional = false, behind_not = false;
     if (eat(ps, "?:") || eat(ps, "?>") || eat(ps, "?|")) {
     } else if (eat(ps, "?=")) {
         /* What a lookahead needs is needed at this place; what comes
@@ -772,8 +828,10 @@ static void parse_group(parser *ps, node *n)
         parse_lookbehind(ps, n);
         ps->caseless = saved;
         return;
-    } else if (eat(ps, "?!") || eat(ps, "?<!")) {
+    } else if (eat(ps, "?!")) {
         lookaround = true;
+    } else if (eat(ps, "?<!")) {
+        lookaround = behind_not = true;
     } else if (eat(ps, "?<") || eat(ps, "?P<") || eat(ps, "?'")) {
         while (ps->p < ps->end && (g_ascii_isalnum(*ps->p) || *ps->p == '_'))
             ps->p++;
@@ -830,14 +888,23 @@ static void parse_group(parser *ps, node *n)
     } else if (ps->p < ps->end && *ps->p == '*') {
         ps->failed = true; /* (*VERB) */
     }
+    const char *content = ps->p;
     parse_alt(ps, n);
+    size_t content_len = (size_t)(ps->p - content);
     if (!eat(ps, ")"))
         ps->failed = true;
+    bool ci = ps->caseless;
     ps->caseless = saved;
     if (lookaround) {
+        fx_byteset barred;
+        bool guard = behind_not && !ps->failed && one_char(&n->glu) &&
+                     barred_bytes(content, content_len, ci, &barred);
         node_clear(n);
         glu_empty(n);
         empty_node(n);
+        n->guard = guard;
+        if (guard)
+            n->guard_bytes = barred;
     }
     if (conditional) {
         /* A missing "no" branch matches the empty string. */
@@ -995,8 +1062,10 @@ static void repeat(parser *ps, node *n, size_t lo, size_t hi)
     }
     n->min = min;
     n->pure = false;
-    if (lo == 0)
+    if (lo == 0) {
         node_clear(n);
+        n->guard = false; /* an optional lookbehind bars nothing */
+    }
     /* After the first copy's literal come the other copies. */
     fx_glu more = {0};
     if (n->trig && hi > 1) {
@@ -1080,6 +1149,7 @@ static bool extend(node *seq, const node *it)
             x.after_link = NULL;
             x.after_sealed = true;
         }
+        memset(&x.barred, 0, sizeof x.barred); /* it starts earlier now */
         x.len = (guint)len;
         memcpy(x.lit, b, len);
         if (x.caseless)
@@ -1098,11 +1168,34 @@ static bool extend(node *seq, const node *it)
     return true;
 }
 
+/* Bar the bytes of the lookbehinds just before `it` (in `seq`) before
+ * the literals it starts with; then note its own. */
+static void guard_triggers(node *seq, const node *it)
+{
+    for (guint i = 0; seq->guard_pending && it->trig && i < it->trig->len;
+         i++) {
+        fx_trigger *t = &g_array_index(it->trig, fx_trigger, i);
+        if (!t->behind && !t->at_start && !t->link && !t->dmin && !t->dmax &&
+            !memcmp(&t->free, &(fx_byteset){{0}}, sizeof t->free))
+            set_union(&t->barred, &seq->guard_pending_bytes);
+    }
+    if (it->guard) {
+        if (!seq->guard_pending)
+            memset(&seq->guard_pending_bytes, 0,
+                   sizeof seq->guard_pending_bytes);
+        seq->guard_pending = true;
+        set_union(&seq->guard_pending_bytes, &it->guard_bytes);
+    } else if (it->glu.cls && it->glu.cls->len > 0) {
+        seq->guard_pending = false; /* it takes room */
+    }
+}
+
 /* Append item `it` to sequence `seq`, keeping the cheaper triggers.  A
  * trigger far into the match costs more: each hit then tries PCRE2 at
  * more starts. */
 static void seq_append(parser *ps, node *seq, node *it)
 {
+    guard_triggers(seq, it);
     if (seq->items++ == 0 && it->pure) {
         seq->pure = true;
         seq->pure_caseless = it->pure_caseless;
