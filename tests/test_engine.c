@@ -607,15 +607,19 @@ static void test_sink_error(void **state)
 
 /* ---- limits ---- */
 
+/* A rule that backtracks without end on a line of a's, and one that
+ * finds "5 cats". */
+static const char slow_rules[] = "rule slow\n"
+                                 "  type: statistic\n"
+                                 "  pattern: (?<number>\\d)(a+)+$\n"
+                                 "rule cats\n"
+                                 "  type: statistic\n"
+                                 "  pattern: (?<number>\\d+) (?<unit>cats)\n";
+
 static void test_catastrophic_backtracking(void **state)
 {
     fixture *fx = *state;
-    use_rules(fx, "rule slow\n"
-                  "  type: statistic\n"
-                  "  pattern: (?<number>\\d)(a+)+$\n"
-                  "rule cats\n"
-                  "  type: statistic\n"
-                  "  pattern: (?<number>\\d+) (?<unit>cats)\n");
+    use_rules(fx, slow_rules);
     GString *text = g_string_new("1");
     for (int i = 0; i < 30; i++)
         g_string_append_c(text, 'a');
@@ -669,15 +673,12 @@ static char *rows_and_warnings(fixture *fx, const char *text, size_t chunk,
 static void test_threads_same_rows_and_warnings(void **state)
 {
     fixture *fx = *state;
-    use_rules(fx, "rule slow\n"
-                  "  type: statistic\n"
-                  "  pattern: (?<number>\\d)(a+)+$\n"
-                  "rule cats\n"
-                  "  type: statistic\n"
-                  "  pattern: (?<number>\\d+) (?<unit>cats)\n"
-                  "rule year\n"
-                  "  type: date\n"
-                  "  pattern: (?<![\\d])(?<year>(?:19|20)\\d\\d)(?![\\d])\n");
+    char *rules = g_strconcat(slow_rules, "rule year\n"
+                              "  type: date\n"
+                              "  pattern: (?<![\\d])(?<year>(?:19|20)\\d\\d)"
+                              "(?![\\d])\n", NULL);
+    use_rules(fx, rules);
+    g_free(rules);
     GString *text = g_string_new(NULL);
     for (int i = 0; i < 400; i++) {
         if (i % 150 == 7) {
