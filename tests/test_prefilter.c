@@ -400,6 +400,31 @@ static void test_scanner_finds_every_literal(void **state)
     fx_literals__scan_pair(NULL, folded, &sa, &sb, text, strlen(text), 0,
                            on_hit, pair);
     assert_string_equal(pair->str, "she@1 he@2 hers@2 his@8 ");
+    /* A long buffer is scanned in two halves side by side: the same hits
+     * in the same order as a byte at a time, whether hits are sparse or
+     * so dense that the second half's cannot all be held back. */
+    GRand *words = g_rand_new_with_seed(4);
+    const char *vocab_lits[] = {"HE", "she", "hErS", "x", "  ", "his", "h"};
+    for (int dense = 0; dense < 2; dense++) {
+        GString *lt = g_string_new(NULL);
+        while (lt->len < 6000)
+            g_string_append(lt, dense ? "HEhe" : vocab_lits[g_rand_int_range(
+                                                     words, 0, 7)]);
+        GString *one = g_string_new(NULL), *two = g_string_new(NULL);
+        guint32 a1 = 0, b1 = 0, a2 = 0, b2 = 0;
+        for (size_t k = 0; k < lt->len; k++)
+            fx_literals__scan_pair(exact, folded, &a1, &b1, lt->str + k, 1,
+                                   k, on_hit, one);
+        fx_literals__scan_pair(exact, folded, &a2, &b2, lt->str, lt->len, 0,
+                               on_hit, two);
+        assert_string_equal(two->str, one->str);
+        assert_int_equal(a2, a1);
+        assert_int_equal(b2, b1);
+        g_string_free(one, TRUE);
+        g_string_free(two, TRUE);
+        g_string_free(lt, TRUE);
+    }
+    g_rand_free(words);
     g_string_free(pair, TRUE);
     fx_literals__free(exact);
     g_array_free(exact_lits, TRUE);

@@ -211,6 +211,43 @@ guint32 fx_literals__scan(const fx_literals *lx, guint32 state,
     return v;
 }
 
+/* Both scanners over p[from, to) (offset `pos` is p[0]), reporting at
+ * once. */
+static inline void scan_two(const fx_literals *a, const fx_literals *b,
+                            guint32 *va_, guint32 *vb_,
+                            const unsigned char *p, size_t from, size_t to,
+                            uint64_t pos, fx_literal_hit_fn fn,
+                            void *payload)
+{
+    const guint16 *da = a->delta16, *db = b->delta16;
+    const guint sa = a->shift, sb = b->shift;
+    const unsigned char *ca = a->cls, *cb = b->cls;
+    guint32 va = *va_, vb = *vb_;
+    for (size_t i = from; i < to; i++) {
+        va = da[((va >> 1) << sa) + ca[p[i]]];
+        vb = db[((vb >> 1) << sb) + cb[p[i]]];
+        if (G_UNLIKELY((va | vb) & 1u)) {
+            if (va & 1u)
+                report(a, va >> 1, pos + i + 1, fn, payload);
+            if (vb & 1u)
+                report(b, vb >> 1, pos + i + 1, fn, payload);
+        }
+    }
+    *va_ = va;
+    *vb_ = vb;
+}
+
+/* A hit of the second half, told once the first half is done. */
+typedef struct {
+    const fx_literals *lx;
+    guint32 state;
+    size_t end; /* relative to the buffer */
+} held_hit;
+
+#define HELD_MAX 256
+/* Below this, a buffer is not cut in two. */
+#define SPLIT_MIN 512
+
 void fx_literals__scan_pair(const fx_literals *a, const fx_literals *b,
                             guint32 *state_a, guint32 *state_b,
                             const char *buf, size_t len, uint64_t pos,
@@ -225,22 +262,71 @@ void fx_literals__scan_pair(const fx_literals *a, const fx_literals *b,
                                          payload);
         return;
     }
-    /* Two independent chains of loads: the processor runs them side by
-     * side, where one after the other each waits on its own. */
+    const unsigned char *p = (const unsigned char *)buf;
+    if (len < SPLIT_MIN) {
+        scan_two(a, b, state_a, state_b, p, 0, len, pos, fn, payload);
+        return;
+    }
+    /*
+     * Each byte's load waits on the one before: two scanners give the
+     * processor two chains of loads to run side by side, and the two
+     * halves of the buffer two more.  The second half starts from the
+     * first state FX_TRIGGER_MAX bytes before its place, which puts the
+     * scanners in the state a scan of the whole has there (no literal is
+     * longer); what it finds ending in the first half is the first
+     * half's, and what it finds after is held back, so that hits come in
+     * the order of a plain scan.
+     */
+    size_t m = (len + FX_TRIGGER_MAX) / 2; /* first half: [0, m) */
+    size_t s2 = m - FX_TRIGGER_MAX;        /* second: [s2, len) */
+    size_t n = len - s2;                   /* m or m - 1 */
     const guint16 *da = a->delta16, *db = b->delta16;
     const guint sa = a->shift, sb = b->shift;
-    const unsigned char *p = (const unsigned char *)buf;
-    guint32 va = *state_a, vb = *state_b;
-    for (size_t i = 0; i < len; i++) {
-        va = da[((va >> 1) << sa) + a->cls[p[i]]];
-        vb = db[((vb >> 1) << sb) + b->cls[p[i]]];
-        if (G_UNLIKELY((va | vb) & 1u)) {
+    const unsigned char *ca = a->cls, *cb = b->cls;
+    const unsigned char *p2 = p + s2;
+    guint32 va = *state_a, vb = *state_b, wa = 0, wb = 0;
+    held_hit held[HELD_MAX];
+    guint nheld = 0;
+    size_t i = 0;
+    for (; i < n; i++) {
+        va = da[((va >> 1) << sa) + ca[p[i]]];
+        vb = db[((vb >> 1) << sb) + cb[p[i]]];
+        wa = da[((wa >> 1) << sa) + ca[p2[i]]];
+        wb = db[((wb >> 1) << sb) + cb[p2[i]]];
+        if (G_UNLIKELY((va | vb | wa | wb) & 1u)) {
             if (va & 1u)
                 report(a, va >> 1, pos + i + 1, fn, payload);
             if (vb & 1u)
                 report(b, vb >> 1, pos + i + 1, fn, payload);
+            if (i >= FX_TRIGGER_MAX && ((wa | wb) & 1u)) {
+                if (nheld + 2 > HELD_MAX)
+                    break; /* the rest one half after the other */
+                if (wa & 1u)
+                    held[nheld++] = (held_hit){a, wa >> 1, s2 + i + 1};
+                if (wb & 1u)
+                    held[nheld++] = (held_hit){b, wb >> 1, s2 + i + 1};
+            }
         }
     }
-    *state_a = va;
-    *state_b = vb;
+    /* The rest of the first half (a byte, or more after a break), the
+     * hits held, then the rest of the second half. */
+    size_t resume = i; /* the second half's next byte, p2[resume] */
+    scan_two(a, b, &va, &vb, p, i < n ? i + 1 : n, m, pos, fn, payload);
+    if (i < n) {
+        /* The byte p2[i] was read, its hits not yet taken. */
+        for (guint k = 0; k < nheld; k++)
+            report(held[k].lx, held[k].state, pos + held[k].end, fn,
+                   payload);
+        nheld = 0;
+        if (wa & 1u)
+            report(a, wa >> 1, pos + s2 + i + 1, fn, payload);
+        if (wb & 1u)
+            report(b, wb >> 1, pos + s2 + i + 1, fn, payload);
+        resume = i + 1;
+    }
+    for (guint k = 0; k < nheld; k++)
+        report(held[k].lx, held[k].state, pos + held[k].end, fn, payload);
+    scan_two(a, b, &wa, &wb, p, s2 + resume, len, pos, fn, payload);
+    *state_a = wa;
+    *state_b = wb;
 }
