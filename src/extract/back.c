@@ -422,6 +422,9 @@ typedef struct {
 /* Most bytes a reader's DFAs take, over all chains, before it starts
  * afresh (the 10 MiB SOTU text makes about 22000 states in all). */
 #define READER_MAX_BYTES ((size_t)8 << 20)
+/* Chains whose DFA a reader finds without its hash table (the top six
+ * bits of a hash pick the place). */
+#define READER_RECENT 64
 
 /* step() gives up on a set too big. */
 #define GIVES_UP UINT32_MAX
@@ -448,9 +451,12 @@ struct fx_back_reader {
     GHashTable *dfas; /* fx_back_chain* -> chain_dfa* */
     size_t bytes;     /* about what all of them take */
     size_t max_bytes; /* past this, they are dropped */
-    /* The last chain looked up: a rule's hits come one after another. */
-    const fx_back_chain *last;
-    chain_dfa *last_dfa;
+    /* Chains looked up lately, by a hash of their address: a rule's
+     * hits come one after another, each reading a few chains. */
+    struct {
+        const fx_back_chain *chain;
+        chain_dfa *dfa;
+    } recent[READER_RECENT];
 };
 
 static void dfa_free(gpointer p)
@@ -532,15 +538,18 @@ static chain_dfa *dfa_of(fx_back_reader *rd, const fx_back_chain *c)
     if (rd->bytes > rd->max_bytes) {
         g_hash_table_remove_all(rd->dfas); /* start afresh */
         rd->bytes = 0;
-        rd->last = NULL;
+        memset(rd->recent, 0, sizeof rd->recent);
     }
-    if (rd->last == c)
-        return rd->last_dfa;
+    guint slot = (guint)(((guint64)(guintptr)c * G_GUINT64_CONSTANT(
+                              0x9E3779B97F4A7C15)) >> 58); /* of 64 */
+    if (rd->recent[slot].chain == c)
+        return rd->recent[slot].dfa;
     chain_dfa *d = g_hash_table_lookup(rd->dfas, c);
-    rd->last = c;
-    rd->last_dfa = d;
-    if (d)
+    if (d) {
+        rd->recent[slot].chain = c;
+        rd->recent[slot].dfa = d;
         return d;
+    }
     d = g_new0(chain_dfa, 1);
     d->ids = g_hash_table_new(g_bytes_hash, g_bytes_equal);
     d->keys = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
@@ -548,7 +557,8 @@ static chain_dfa *dfa_of(fx_back_reader *rd, const fx_back_chain *c)
     d->flags = g_byte_array_new();
     g_hash_table_insert(rd->dfas, (gpointer)c, d);
     intern(rd, c, d, closure(c, 1), NULL, 0);
-    rd->last_dfa = d;
+    rd->recent[slot].chain = c;
+    rd->recent[slot].dfa = d;
     return d;
 }
 
