@@ -290,6 +290,13 @@ FX_API fx_status fx_ruleset_load(fx_ruleset **out, const char *const *paths,
                                  size_t npaths, fx_diag_fn diag,
                                  void *payload);
 
+/* The same with up to `threads` threads (1 to FX_MAX_THREADS) sharing the
+ * compiling; the ruleset and the diagnostics are the same. */
+FX_API fx_status fx_ruleset_load_threads(fx_ruleset **out,
+                                         const char *const *paths,
+                                         size_t npaths, unsigned threads,
+                                         fx_diag_fn diag, void *payload);
+
 /* Free a ruleset; NULL is a no-op.  No engine may still use it. */
 FX_API void fx_ruleset_free(fx_ruleset *rules);
 

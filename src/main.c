@@ -480,8 +480,8 @@ int main(int argc, char **argv)
          "Read numeric dates like 01/02/2020 day first (default: month "
          "first)", NULL},
         {"jobs", 'j', 0, G_OPTION_ARG_INT, &opt.jobs,
-         "Scan with N threads (default 1); the rows are the same for "
-         "every N", "N"},
+         "Load the rules and scan with N threads (default 1); the rows "
+         "are the same for every N", "N"},
         {"no-prefilter", 0, 0, G_OPTION_ARG_NONE, &opt.no_prefilter,
          "Try every rule at every position, without the literal "
          "prefilter (same rows, much slower; for checking)", NULL},
@@ -608,7 +608,8 @@ int main(int argc, char **argv)
         paths = one;
         npaths = 1;
     }
-    if (fx_ruleset_load(&rs, paths, npaths, print_diag, NULL) != FX_OK)
+    if (fx_ruleset_load_threads(&rs, paths, npaths, (unsigned)opt.jobs,
+                                print_diag, NULL) != FX_OK)
         goto done;
     if (opt.list_rules || opt.list_patterns) {
         status = list_rules(rs, opt.list_patterns) ? 0 : EXIT_TROUBLE;

@@ -659,6 +659,79 @@ static void test_same_rows_with_and_without(void **state)
     g_free(dir);
 }
 
+/* Rules loaded by several threads are those loaded by one: the same
+ * triggers, the same rows, and for a bad file the same messages. */
+static void test_threaded_load(void **state)
+{
+    (void)state;
+    const char *dir = FIGEX_RULES_DIR;
+    fx_ruleset *one, *four;
+    assert_int_equal(fx_ruleset_load_threads(&one, &dir, 1, 1, NULL, NULL),
+                     FX_OK);
+    assert_int_equal(fx_ruleset_load_threads(&four, &dir, 1, 4, NULL, NULL),
+                     FX_OK);
+    assert_int_equal(one->rules->len, four->rules->len);
+    for (guint i = 0; i < one->rules->len; i++) {
+        const fx_rule *a = g_ptr_array_index(one->rules, i);
+        const fx_rule *b = g_ptr_array_index(four->rules, i);
+        assert_int_equal(a->triggered, b->triggered);
+        assert_int_equal(a->at_start, b->at_start);
+        assert_int_equal(a->walk_dmax, b->walk_dmax);
+        assert_int_equal(a->walk_len, b->walk_len);
+    }
+    char *path = g_build_filename(FIGEX_SOURCE_DIR, "golden",
+                                  "ent-press-release", "input.txt", NULL);
+    char *text;
+    gsize len;
+    assert_true(g_file_get_contents(path, &text, &len, NULL));
+    char *want = rows(one, text, len, len, true, 1);
+    char *got = rows(four, text, len, len, true, 2);
+    assert_string_equal(got, want);
+    assert_non_null(strstr(want, " agency ")); /* some rows */
+    g_free(want);
+    g_free(got);
+    g_free(text);
+    g_free(path);
+    fx_ruleset_free(one);
+    fx_ruleset_free(four);
+
+    char *tmp = g_dir_make_tmp("figex-load-XXXXXX", NULL);
+    char *bad = g_build_filename(tmp, "bad.rules", NULL);
+    assert_true(g_file_set_contents(
+        bad,
+        "rule a\n  type: date\n  pattern: (?<year>\\d{4})\n"
+        "  example: in 2019 => 2020\n"
+        "rule b\n  type: date\n  pattern: (?<year>\\d{4}\n"
+        "rule c\n  type: date\n  pattern: (?<year>19\\d\\d)\n"
+        "  counter: in 1999\n",
+        -1, NULL));
+    const char *bad_paths[] = {bad};
+    GPtrArray *d1 = diag_recs_new(), *d4 = diag_recs_new();
+    assert_int_equal(fx_ruleset_load_threads(&one, bad_paths, 1, 1,
+                                             record_diag, d1),
+                     FX_ERR_RULES);
+    assert_int_equal(fx_ruleset_load_threads(&four, bad_paths, 1, 4,
+                                             record_diag, d4),
+                     FX_ERR_RULES);
+    assert_true(d1->len > 0);
+    assert_int_equal(d4->len, d1->len);
+    for (guint i = 0; i < d1->len; i++) {
+        const diag_rec *x = g_ptr_array_index(d1, i);
+        const diag_rec *y = g_ptr_array_index(d4, i);
+        assert_string_equal(y->msg, x->msg);
+        assert_int_equal(y->line, x->line);
+        assert_int_equal(y->col, x->col);
+    }
+    assert_int_equal(fx_ruleset_load_threads(&one, bad_paths, 1, 0, NULL,
+                                             NULL),
+                     FX_ERR_USAGE);
+    g_ptr_array_free(d1, TRUE);
+    g_ptr_array_free(d4, TRUE);
+    remove_tree(tmp);
+    g_free(tmp);
+    g_free(bad);
+}
+
 static void test_threads_need_a_closed_document(void **state)
 {
     (void)state;
@@ -694,6 +767,7 @@ int main(void)
         cmocka_unit_test(test_lookbehind_guards),
         cmocka_unit_test(test_scanner_finds_every_literal),
         cmocka_unit_test(test_same_rows_with_and_without),
+        cmocka_unit_test(test_threaded_load),
         cmocka_unit_test(test_threads_need_a_closed_document),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

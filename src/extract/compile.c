@@ -117,9 +117,6 @@ static bool compile_rule(fx_rule *r, fx_macro_table *macros,
         }
     }
     g_free(factored);
-    /* Without JIT (rare platforms) matching is slower but still correct. */
-    (void)pcre2_jit_compile(r->code, PCRE2_JIT_COMPLETE |
-                                         PCRE2_JIT_PARTIAL_HARD);
     uint32_t minlen = 0, lookbehind = 0;
     pcre2_pattern_info(r->code, PCRE2_INFO_MINLENGTH, &minlen);
     pcre2_pattern_info(r->code, PCRE2_INFO_MAXLOOKBEHIND, &lookbehind);
@@ -308,20 +305,29 @@ static void dedupe_triggers(GArray *trig, GPtrArray *pool)
     g_array_set_size(trig, n);
 }
 
-/* Give each rule the triggers its pattern has (prefilter.c) and build the
- * scanner that finds them all. */
-static void build_prefilter(fx_ruleset *rs)
+/* A rule's triggers (prefilter.c), merged by literal; NULL when it has
+ * none.  Each rule on its own, so that threads can share the rules. */
+static GArray *rule_triggers(fx_rule *r)
+{
+    r->back_pool = g_ptr_array_new_with_free_func(g_free);
+    GArray *trig = fx_prefilter__analyse(r->expanded, strlen(r->expanded),
+                                         r->back_pool);
+    if (trig)
+        dedupe_triggers(trig, r->back_pool);
+    return trig;
+}
+
+/* Give each rule the triggers found for it (`trig`, one per rule, freed
+ * here) and build the scanner that finds them all. */
+static void build_prefilter(fx_ruleset *rs, GArray **trig_of)
 {
     GArray *all = g_array_new(FALSE, FALSE, sizeof(fx_trigger));
     for (guint i = 0; i < rs->rules->len; i++) {
         fx_rule *r = g_ptr_array_index(rs->rules, i);
-        r->back_pool = g_ptr_array_new_with_free_func(g_free);
-        GArray *trig = fx_prefilter__analyse(
-            r->expanded, strlen(r->expanded), r->back_pool);
+        GArray *trig = trig_of[i];
         if (!trig)
             continue;
         r->triggered = true;
-        dedupe_triggers(trig, r->back_pool);
         guint keep = 0;
         for (guint k = 0; k < trig->len; k++) {
             fx_trigger *t = &g_array_index(trig, fx_trigger, k);
@@ -348,8 +354,34 @@ static void build_prefilter(fx_ruleset *rs)
     g_array_free(all, TRUE);
 }
 
+/* The work on each compiled rule that needs no other: its JIT code and
+ * its triggers.  Threads take rules in turn. */
+typedef struct {
+    fx_ruleset *rs;
+    GArray **trig_of;
+    gint next; /* atomic */
+} prepare_job;
+
+static gpointer prepare_rules(gpointer data)
+{
+    prepare_job *job = data;
+    guint n = job->rs->rules->len;
+    for (;;) {
+        guint i = (guint)g_atomic_int_add(&job->next, 1);
+        if (i >= n)
+            break;
+        fx_rule *r = g_ptr_array_index(job->rs->rules, i);
+        /* Without JIT (rare platforms) matching is slower but still
+         * correct. */
+        (void)pcre2_jit_compile(r->code, PCRE2_JIT_COMPLETE |
+                                             PCRE2_JIT_PARTIAL_HARD);
+        job->trig_of[i] = rule_triggers(r);
+    }
+    return NULL;
+}
+
 bool fx_rules__compile(fx_ruleset *rs, fx_macro_table *macros,
-                       fx_reporter *rep)
+                       unsigned threads, fx_reporter *rep)
 {
     bool ok = true;
     for (guint i = 0; i < rs->rules->len; i++) {
@@ -365,12 +397,27 @@ bool fx_rules__compile(fx_ruleset *rs, fx_macro_table *macros,
     fx_macros__report_unused(macros, rep);
     if (!ok || rep->errors)
         return false;
+    prepare_job job = {rs, g_new0(GArray *, MAX(rs->rules->len, 1)), 0};
+    GThread *helpers[FX_MAX_THREADS];
+    guint nhelpers = MIN(threads, rs->rules->len);
+    nhelpers = nhelpers > 1 ? nhelpers - 1 : 0;
+    for (guint t = 0; t < nhelpers; t++)
+        helpers[t] = g_thread_new("figex-load", prepare_rules, &job);
+    prepare_rules(&job);
+    for (guint t = 0; t < nhelpers; t++)
+        g_thread_join(helpers[t]);
     /* Examples run after all rules compiled: a failure is then about the
      * example, never a side effect of another broken rule. */
     for (guint i = 0; i < rs->rules->len; i++)
         if (!check_examples(g_ptr_array_index(rs->rules, i), rs, rep))
             ok = false;
-    if (ok)
-        build_prefilter(rs);
+    if (ok) {
+        build_prefilter(rs, job.trig_of);
+    } else {
+        for (guint i = 0; i < rs->rules->len; i++)
+            if (job.trig_of[i])
+                g_array_free(job.trig_of[i], TRUE);
+    }
+    g_free(job.trig_of);
     return ok;
 }

@@ -421,9 +421,11 @@ bool fx_macros__expand(fx_macro_table *mt, const fx_locstr *src,
 /* Report macros that no rule used. */
 void fx_macros__report_unused(fx_macro_table *mt, fx_reporter *rep);
 
-/* Compile every rule's pattern and check its examples. */
+/* Compile every rule's pattern and check its examples; `threads` (at
+ * least 1) share the work that one rule needs alone (JIT code,
+ * triggers). */
 bool fx_rules__compile(fx_ruleset *rs, fx_macro_table *macros,
-                       fx_reporter *rep);
+                       unsigned threads, fx_reporter *rep);
 
 /* ---- Matches, fields and normalisers ------------------------------------ */
 

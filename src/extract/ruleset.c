@@ -55,8 +55,16 @@ static bool collect(const char *path, GPtrArray *files, fx_reporter *rep,
 fx_status fx_ruleset_load(fx_ruleset **out, const char *const *paths,
                           size_t npaths, fx_diag_fn diag, void *payload)
 {
+    return fx_ruleset_load_threads(out, paths, npaths, 1, diag, payload);
+}
+
+fx_status fx_ruleset_load_threads(fx_ruleset **out,
+                                  const char *const *paths, size_t npaths,
+                                  unsigned threads, fx_diag_fn diag,
+                                  void *payload)
+{
     *out = NULL;
-    if (!paths || npaths == 0)
+    if (!paths || npaths == 0 || threads == 0 || threads > FX_MAX_THREADS)
         return FX_ERR_USAGE;
     fx_reporter rep = {diag, payload, 0, 0, NULL};
     fx_ruleset *rs = g_new0(fx_ruleset, 1);
@@ -79,7 +87,7 @@ fx_status fx_ruleset_load(fx_ruleset **out, const char *const *paths,
         fx_report__at(&rep, FX_SEV_ERROR, loc, 0, "no rules found");
         ok = false;
     }
-    if (!ok || !fx_rules__compile(rs, macros, &rep) || rep.errors)
+    if (!ok || !fx_rules__compile(rs, macros, threads, &rep) || rep.errors)
         goto fail;
     st = FX_OK;
     *out = rs;
