@@ -45,6 +45,14 @@ static char *triggers_of(const char *pattern)
     return s;
 }
 
+static guint count_words(const char *s)
+{
+    char **words = g_strsplit(s, " ", -1);
+    guint n = g_strv_length(words);
+    g_strfreev(words);
+    return n;
+}
+
 static void expect_triggers(const char *pattern, const char *want)
 {
     char *got = triggers_of(pattern);
@@ -77,6 +85,19 @@ static void test_literals_of_patterns(void **state)
     /* A literal, then branches that each start with one: together
      * (the gazetteer's tries cut words at every branch). */
     expect_triggers("A(?:BF|C(?:X|YZ))", "ABF(0,0) ACX(0,0) ACYZ(0,0)");
+    /* And a class whose members are its literals, then literals: each
+     * member with each ("[Bb]etween", capitals with capitals, digits or
+     * '&', "\d" being the ten ASCII digits). */
+    expect_triggers("[Bb]etween", "Between(0,0) between(0,0)");
+    char *pairs = triggers_of("(?<![A-Z])(?:[A-Z][A-Z\\d&]{1,9})");
+    assert_int_equal(count_words(pairs), 26 * 37);
+    assert_non_null(strstr(pairs, "A&(0,0) "));
+    assert_non_null(strstr(pairs, " Z9(0,0) "));
+    g_free(pairs);
+    /* Not past PRODUCT_MAX literals: the capitals alone. */
+    pairs = triggers_of("[A-Z][A-Z\\d&_.\\-]");
+    assert_int_equal(count_words(pairs), 26);
+    g_free(pairs);
     /* Not when a branch's literal may come later, or in another case. */
     expect_triggers("A(?:B|c?D)", "A(0,0)");
     expect_triggers("(?i:a)(?:BC)", "BC(1,1)");

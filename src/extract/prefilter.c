@@ -49,6 +49,10 @@
 
 /* Repetition bounds above this count as unbounded. */
 #define BIG 4096
+/* A class of more members gives no triggers ([A-Z] gives 26). */
+#define CLASS_MAX_MEMBERS 64
+/* Most literals a class followed by literals makes ([A-Z][A-Z\d&]: 988). */
+#define PRODUCT_MAX 1024
 
 typedef struct {
     size_t min;           /* fewest bytes a match of the node takes */
@@ -65,6 +69,9 @@ typedef struct {
     bool pure_caseless;
     guint pure_len;
     char pure_lit[FX_TRIGGER_CHARS];
+    /* A class whose members are its triggers, or a sequence that is only
+     * one so far: every match is one of its literals. */
+    bool whole;
     guint items;          /* a sequence's items so far */
     /* A negative lookbehind of one character: a match fails where an
      * ASCII byte of `guard_bytes` comes just before this place. */
@@ -166,18 +173,22 @@ static double byte_freq(unsigned char c)
 
 /* Rough share of the text's bytes where literal `s` starts.  Each byte
  * after the first divides by 4 (English letters are far from random),
- * then by 2 after the fourth; a capital letter after the first byte, by
- * 50 (prose has few words in capitals: "DOJ" is far rarer than "D"). */
+ * then by 2 after the fourth; a capital letter after the first byte, or
+ * a digit or '&' after a capital, by 50 (prose has few words in capitals:
+ * "DOJ" is far rarer than "D", and "G7" than "G"). */
 static double lit_cost(const char *s, size_t len, bool caseless)
 {
     unsigned char c = (unsigned char)s[0];
     double f = !caseless && g_ascii_isupper(c)
                    ? 0.004
                    : byte_freq((unsigned char)g_ascii_tolower(c));
-    for (size_t i = 1; i < len; i++)
-        f *= !caseless && g_ascii_isupper(s[i]) ? 0.02
-             : i < 4                            ? 0.25
-                                                : 0.5;
+    for (size_t i = 1; i < len; i++) {
+        /* A capital, or a digit or '&' after one ("G7", "AT&T"). */
+        bool rare = !caseless && (g_ascii_isupper(s[i]) ||
+                                  ((g_ascii_isdigit(s[i]) || s[i] == '&') &&
+                                   g_ascii_isupper(s[i - 1])));
+        f *= rare ? 0.02 : i < 4 ? 0.25 : 0.5;
+    }
     return f;
 }
 
@@ -593,6 +604,12 @@ static void parse_class(parser *ps, node *n)
             }
             if (e == 'b') {
                 c = 0x08;
+            } else if (e == 'd') {
+                /* The ten ASCII digits (no UCP): members like others. */
+                for (guint32 d = '0'; d <= '9'; d++)
+                    class_add(&bytes, list, &maxlen, d, ps->caseless);
+                members += 10;
+                continue;
             } else if (class_escape(ps, e, ps->caseless, &ci)) {
                 set_union(&bytes, &ci.bytes);
                 maxlen = MAX(maxlen, ci.maxlen);
@@ -656,10 +673,12 @@ static void parse_class(parser *ps, node *n)
     n->bytes = bytes;
     fx_glu__char(&n->glu, &n->bytes);
     bool poisoned = list->len && list->str[0] == '\x01';
-    if (!negated && !large && !poisoned && members > 0 && members <= 16) {
+    if (!negated && !large && !poisoned && members > 0 &&
+        members <= CLASS_MAX_MEMBERS) {
         for (const char *s = list->str; s < list->str + list->len;
              s += strlen(s) + 1)
             add_literal(n, s, strlen(s), false, 0, 0);
+        n->whole = n->trig != NULL;
     }
     g_string_free(list, TRUE);
 }
@@ -711,6 +730,7 @@ static void zero_width(node *n)
 {
     glu_empty(n);
     n->pure = false;
+    n->whole = false;
     n->min = n->fixed = 0;
     memset(&n->free, 0, sizeof n->free);
     memset(&n->bytes, 0, sizeof n->bytes);
@@ -910,6 +930,7 @@ static void parse_group(parser *ps, node *n)
         /* A missing "no" branch matches the empty string. */
         n->min = 0;
         n->pure = false;
+        n->whole = false;
         fx_glu__union(&n->glu, &(fx_glu){0});
         if (n->trig) {
             node_clear(n);
@@ -1062,6 +1083,7 @@ static void repeat(parser *ps, node *n, size_t lo, size_t hi)
     }
     n->min = min;
     n->pure = false;
+    n->whole = false;
     if (lo == 0) {
         node_clear(n);
         n->guard = false; /* an optional lookbehind bars nothing */
@@ -1116,47 +1138,60 @@ static void chain_outer(parser *ps, GArray *trig, fx_glu *before)
  * match starts with one of its literals ("BF|CF|L"): every match of the
  * two starts with their concatenation ("ABF", "ACF", "AL"), which is far
  * rarer than either.  Such as the gazetteer's tries, whose words are cut
- * at each branch.  Take them when they are cheaper than the sequence's
- * own literal; false when they are not, or cannot be made.
+ * at each branch.  The same for a class whose members are its literals
+ * ("[A-Z][A-Z\d&]" gives "AA" to "Z&").  Take them when they are cheaper
+ * than the sequence's own literals; false when they are not, or cannot
+ * be made.
  */
 static bool extend(node *seq, const node *it)
 {
     if (!it->trig)
         return false;
+    bool caseless = seq->pure ? seq->pure_caseless : false;
     for (guint i = 0; i < it->trig->len; i++) {
         const fx_trigger *t = &g_array_index(it->trig, fx_trigger, i);
         if (t->behind || t->at_start || t->link || t->dmin || t->dmax ||
             memcmp(&t->free, &(fx_byteset){{0}}, sizeof t->free) ||
-            t->caseless != seq->pure_caseless)
+            t->caseless != caseless)
             return false; /* not at the item's very start */
     }
+    /* The prefixes: the sequence's literal, or its class's members. */
+    guint nprefix = seq->pure ? 1 : seq->trig->len;
+    if ((size_t)nprefix * it->trig->len > PRODUCT_MAX)
+        return false;
     GArray *ext = g_array_new(FALSE, FALSE, sizeof(fx_trigger));
     double cost = 0;
-    for (guint i = 0; i < it->trig->len; i++) {
-        const fx_trigger *t = &g_array_index(it->trig, fx_trigger, i);
-        fx_trigger x = *t;
-        /* A prefix of a needed literal is needed too: cut it to the
-         * longest whole characters that fit. */
-        size_t len = MIN(seq->pure_len + t->len, FX_TRIGGER_MAX);
-        char b[FX_TRIGGER_MAX * 2];
-        memcpy(b, seq->pure_lit, seq->pure_len);
-        memcpy(b + seq->pure_len, t->lit, t->len);
-        while (len < seq->pure_len + t->len && len > seq->pure_len &&
-               ((unsigned char)b[len] & 0xC0) == 0x80)
-            len--;
-        if (len < seq->pure_len + t->len) {
-            /* Its chain starts after the whole of t's literal. */
-            x.after_link = NULL;
-            x.after_sealed = true;
+    for (guint p = 0; p < nprefix; p++) {
+        const char *pre = seq->pure ? seq->pure_lit
+                                    : g_array_index(seq->trig, fx_trigger, p).lit;
+        size_t plen = seq->pure ? seq->pure_len
+                                : g_array_index(seq->trig, fx_trigger, p).len;
+        for (guint i = 0; i < it->trig->len; i++) {
+            const fx_trigger *t = &g_array_index(it->trig, fx_trigger, i);
+            fx_trigger x = *t;
+            /* A prefix of a needed literal is needed too: cut it to the
+             * longest whole characters that fit. */
+            size_t len = MIN(plen + t->len, FX_TRIGGER_MAX);
+            char b[FX_TRIGGER_MAX * 2];
+            memcpy(b, pre, plen);
+            memcpy(b + plen, t->lit, t->len);
+            while (len < plen + t->len && len > plen &&
+                   ((unsigned char)b[len] & 0xC0) == 0x80)
+                len--;
+            if (len < plen + t->len) {
+                /* Its chain starts after the whole of t's literal. */
+                x.after_link = NULL;
+                x.after_sealed = true;
+            }
+            memset(&x.barred, 0, sizeof x.barred); /* it starts earlier */
+            x.len = (guint)len;
+            memcpy(x.lit, b, len);
+            if (x.caseless)
+                for (size_t k = 0; k < len; k++)
+                    x.lit[k] = g_ascii_tolower(x.lit[k]);
+            cost += lit_cost(x.lit, len, x.caseless);
+            g_array_append_val(ext, x);
         }
-        memset(&x.barred, 0, sizeof x.barred); /* it starts earlier now */
-        x.len = (guint)len;
-        memcpy(x.lit, b, len);
-        if (x.caseless)
-            for (size_t k = 0; k < len; k++)
-                x.lit[k] = g_ascii_tolower(x.lit[k]);
-        cost += lit_cost(x.lit, len, x.caseless);
-        g_array_append_val(ext, x);
     }
     if (cost >= seq->cost) {
         g_array_free(ext, TRUE);
@@ -1201,10 +1236,16 @@ static void seq_append(parser *ps, node *seq, node *it)
         seq->pure_caseless = it->pure_caseless;
         seq->pure_len = it->pure_len;
         memcpy(seq->pure_lit, it->pure_lit, it->pure_len);
-    } else if (seq->pure) {
-        seq->pure = false;
-        if (extend(seq, it))
+    } else if (seq->items == 1 && it->whole) {
+        seq->whole = true; /* once it has taken the class's literals */
+    } else if (seq->pure || seq->whole) {
+        bool whole = seq->whole && seq->trig;
+        seq->whole = false;
+        if ((seq->pure || whole) && extend(seq, it)) {
+            seq->pure = false;
             goto adopted;
+        }
+        seq->pure = false;
     }
     if (it->trig)
         it->cost *= 1.0 + (double)MIN(seq->fixed, 4096) / 16.0;
@@ -1361,6 +1402,7 @@ static void parse_alt(parser *ps, node *out)
         node b;
         parse_seq(ps, &b);
         out->pure = false;
+        out->whole = false;
         out->min = MIN(out->min, b.min);
         out->fixed = MAX(out->fixed, b.fixed);
         set_union(&out->free, &b.free);
