@@ -96,6 +96,21 @@ typedef struct {
     uint64_t end;
 } trigger_hit;
 
+/* A rule's hits: pushed once per hit, so without GArray's calls. */
+typedef struct {
+    trigger_hit *at;
+    size_t len, cap;
+} hit_list;
+
+static inline void hits_push(hit_list *l, const fx_trigger *t, uint64_t end)
+{
+    if (G_UNLIKELY(l->len == l->cap)) {
+        l->cap = l->cap ? 2 * l->cap : 64;
+        l->at = g_renew(trigger_hit, l->at, l->cap);
+    }
+    l->at[l->len++] = (trigger_hit){t, end};
+}
+
 /*
  * What one thread needs to scan rules: PCRE2 match data and context (the
  * offset limit is set per call), scratch fields for normalisers, and the
@@ -113,7 +128,7 @@ typedef struct {
     /* Its part of the literal scan (find_triggers()): the triggers it
      * found, per rule, and the scanners' states at the end of its part. */
     guint nrules;
-    GArray **hits;    /* of trigger_hit */
+    hit_list *hits;   /* per rule */
     size_t nhits;     /* in all of them */
     uint64_t part_lo, part_hi; /* part_hi: where it stopped */
     guint32 end_exact, end_folded;
@@ -206,9 +221,8 @@ static void cand_free(cand *c)
 static bool scanner_init(scanner *sc, uint32_t groups, guint nrules)
 {
     sc->nrules = nrules;
-    sc->hits = g_new(GArray *, MAX(nrules, 1));
+    sc->hits = g_new0(hit_list, MAX(nrules, 1));
     for (guint i = 0; i < nrules; i++)
-        sc->hits[i] = g_array_new(FALSE, FALSE, sizeof(trigger_hit));
     sc->md = pcre2_match_data_create(groups, NULL);
     sc->mctx = pcre2_match_context_create(NULL);
     sc->jit = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, NULL);
@@ -242,7 +256,7 @@ static void scanner_clear(scanner *sc)
         g_array_free(sc->starts, TRUE);
     fx_back_reader__free(sc->back);
     for (guint i = 0; sc->hits && i < sc->nrules; i++)
-        g_array_free(sc->hits[i], TRUE);
+        g_free(sc->hits[i].at);
     g_free(sc->hits);
     memset(sc, 0, sizeof *sc);
 }
@@ -398,7 +412,7 @@ static void reset_document(fx_engine *e)
     for (guint i = 0; e->windows && i < e->rs->rules->len; i++) {
         g_array_set_size(e->windows[i], 0);
         for (guint t = 0; t < e->nthreads; t++)
-            g_array_set_size(e->scanners[t].hits[i], 0);
+            e->scanners[t].hits[i].len = 0;
         e->walks[i] = (walk_memo){NULL, 0, 0};
         e->win_head[i] = 0;
     }
@@ -730,8 +744,7 @@ static void open_windows(fx_engine *e, scanner *sc, const fx_trigger *t,
 static void on_trigger(void *payload, const fx_trigger *t, uint64_t end)
 {
     scanner *sc = payload;
-    trigger_hit h = {t, end};
-    g_array_append_val(sc->hits[t->rule], h);
+    hits_push(&sc->hits[t->rule], t, end);
     sc->nhits++;
 }
 
@@ -821,7 +834,7 @@ static void find_triggers(fx_engine *e)
         last++;
     for (guint t = last + 1; t < parts; t++)
         for (guint i = 0; i < e->rs->rules->len; i++)
-            g_array_set_size(e->scanners[t].hits[i], 0);
+            e->scanners[t].hits[i].len = 0;
     e->lit_exact = e->scanners[last].end_exact;
     e->lit_folded = e->scanners[last].end_folded;
     e->lit_pos = e->scanners[last].part_hi;
@@ -893,12 +906,10 @@ static void scan_rule(fx_engine *e, scanner *sc, guint i, bool final)
     if (e->prefilter && r->triggered) {
         /* The windows of the triggers found since the rule last ran. */
         for (guint t = 0; t < e->nthreads; t++) {
-            GArray *hits = e->scanners[t].hits[i];
-            for (guint k = 0; k < hits->len; k++) {
-                const trigger_hit *h = &g_array_index(hits, trigger_hit, k);
-                open_windows(e, sc, h->t, h->end);
-            }
-            g_array_set_size(hits, 0);
+            hit_list *hits = &e->scanners[t].hits[i];
+            for (size_t k = 0; k < hits->len; k++)
+                open_windows(e, sc, hits->at[k].t, hits->at[k].end);
+            hits->len = 0;
         }
     }
     if (e->skip_line[i]) {
