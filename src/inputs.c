@@ -367,6 +367,109 @@ static fx_status engine_finish(void *payload)
 }
 
 /* Report a problem with an input, on a line of its own. */
+/* ---- blocks of a file ---- */
+
+/* A block read, and how the read went. */
+typedef struct {
+    char *buf;
+    size_t n;
+    int err;   /* errno of a failed read, else 0 */
+    bool last; /* end of file, or an error: no block after it */
+} block;
+
+/*
+ * The blocks of a file in order: read when asked, or with read-ahead by a
+ * helper thread that fills one block while the caller scans the other
+ * (two blocks go round between the queues `empty` and `full`).  The
+ * helper only ever reads, so every message and error stays with the
+ * caller, in order.
+ */
+typedef struct {
+    FILE *fp;
+    size_t size;
+    block slots[2];
+    GAsyncQueue *empty, *full;
+    GThread *thread;
+    gint stop;      /* atomic: the caller wants no more */
+    block *current; /* the caller's, to go back to `empty` */
+} block_source;
+
+static void read_block(FILE *fp, block *b, size_t size)
+{
+    b->n = fread(b->buf, 1, size, fp);
+    b->err = ferror(fp) ? errno : 0;
+    b->last = b->n < size; /* fread stops short only at the end or an
+                              error */
+}
+
+static gpointer read_ahead(gpointer data)
+{
+    block_source *src = data;
+    for (;;) {
+        block *b = g_async_queue_pop(src->empty);
+        if (g_atomic_int_get(&src->stop)) {
+            *b = (block){b->buf, 0, 0, true};
+        } else {
+            read_block(src->fp, b, src->size);
+        }
+        bool last = b->last;
+        g_async_queue_push(src->full, b);
+        if (last)
+            return NULL;
+    }
+}
+
+static void source_open(block_source *src, FILE *fp, char *buf, size_t size,
+                        bool ahead)
+{
+    *src = (block_source){.fp = fp, .size = size};
+    src->slots[0].buf = buf;
+    if (!ahead)
+        return;
+    src->slots[1].buf = g_malloc(size);
+    src->empty = g_async_queue_new();
+    src->full = g_async_queue_new();
+    g_async_queue_push(src->empty, &src->slots[0]);
+    g_async_queue_push(src->empty, &src->slots[1]);
+    src->thread = g_thread_new("figex-read", read_ahead, src);
+}
+
+/* The next block; NULL after the last. */
+static const block *source_next(block_source *src)
+{
+    if (!src->thread) {
+        if (src->current && src->current->last)
+            return NULL;
+        read_block(src->fp, &src->slots[0], src->size);
+        src->current = &src->slots[0];
+        return src->current;
+    }
+    if (src->current) {
+        if (src->current->last)
+            return NULL;
+        g_async_queue_push(src->empty, src->current);
+    }
+    src->current = g_async_queue_pop(src->full);
+    return src->current;
+}
+
+/* Stop reading (the helper ends after the block it is on). */
+static void source_close(block_source *src)
+{
+    if (!src->thread)
+        return;
+    g_atomic_int_set(&src->stop, 1);
+    while (!src->current || !src->current->last) {
+        if (src->current)
+            g_async_queue_push(src->empty, src->current);
+        src->current = g_async_queue_pop(src->full);
+    }
+    g_thread_join(src->thread);
+    g_async_queue_unref(src->empty);
+    g_async_queue_unref(src->full);
+    g_free(src->slots[1].buf);
+}
+
 static void report(const fx_reader *r, const char *path, const char *what,
                    const char *why)
 {
@@ -403,18 +506,28 @@ bool fx_inputs_read(const fx_reader *r, const fx_input *in,
      * line moves while the block is scanned; the rows are the same for
      * any slicing. */
     size_t slice = r->progress ? MIN(r->block, PROGRESS_SLICE) : r->block;
-    size_t n;
-    while (st == FX_OK && (n = fread(r->buf, 1, r->block, fp)) > 0) {
-        for (size_t at = 0; at < n && st == FX_OK; at += slice) {
-            size_t len = MIN(slice, n - at);
-            st = lines ? fx_lines_feed(lines, r->buf + at, len)
-                       : fx_engine_feed(r->engine, r->buf + at, len);
+    /* Only a regular file is read ahead: a read of a pipe may wait for
+     * its writer, and a read that stopped early must end at once. */
+    struct stat st_in;
+    bool regular = !is_stdin && fstat(fileno(fp), &st_in) == 0 &&
+                   S_ISREG(st_in.st_mode);
+    block_source src;
+    source_open(&src, fp, r->buf, r->block, r->read_ahead && regular);
+    const block *b;
+    int read_err = 0;
+    while (st == FX_OK && (b = source_next(&src))) {
+        for (size_t at = 0; at < b->n && st == FX_OK; at += slice) {
+            size_t len = MIN(slice, b->n - at);
+            st = lines ? fx_lines_feed(lines, b->buf + at, len)
+                       : fx_engine_feed(r->engine, b->buf + at, len);
             fx_progress_add(r->progress, len);
             got += len;
         }
+        read_err = b->err;
     }
-    if (ferror(fp)) {
-        report(r, in->path, "read failed", g_strerror(errno));
+    source_close(&src);
+    if (read_err) {
+        report(r, in->path, "read failed", g_strerror(read_err));
         ok = false;
     }
     if (st == FX_OK)

@@ -108,6 +108,10 @@ typedef struct {
     char *buf; /* scratch of `block` bytes */
     size_t block;
     fx_progress *progress; /* NULL when there is no progress line */
+    /* Read the next block on a thread of its own while the engine scans
+     * this one (with -j 2 or more: the engine's threads are busy then,
+     * and reading is all the caller's thread would do). */
+    bool read_ahead;
 } fx_reader;
 
 /*

@@ -645,7 +645,8 @@ int main(int argc, char **argv)
     buf = g_malloc(block);
     bool inputs_ok = true;
     fx_status st = sink.begin(sink.payload);
-    fx_reader reader = {eng, input_format, buf, block, progress};
+    fx_reader reader = {eng, input_format, buf, block, progress,
+                        opt.jobs > 1};
     for (guint i = 0; i < inputs->len && st == FX_OK; i++)
         if (!fx_inputs_read(&reader, inputs->pdata[i], &st))
             inputs_ok = false;

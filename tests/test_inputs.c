@@ -232,14 +232,10 @@ static void test_lines_engine(void **state)
         "percent of workers quit.\r\n"
         "On 4 June 2021 the agency counted 12 inspectors.\n";
     char buf[5];
-    fx_reader reader = {eng, FX_INPUT_LINES, buf, sizeof buf, NULL};
     char *dir = g_dir_make_tmp("figex-lines-XXXXXX", NULL);
     char *path = g_build_filename(dir, "t.lines", NULL);
     assert_true(g_file_set_contents(path, text, -1, NULL));
     fx_input in = {path, (int64_t)strlen(text), NULL};
-    fx_status st = FX_OK;
-    assert_true(fx_inputs_read(&reader, &in, &st));
-    assert_int_equal(st, FX_OK);
     char *want = g_strdup_printf(
         "memo-1|4|23|1|5|agency|Department of Labor|\n"
         "memo-1|32|42|1|33|date|3 May 2021|\n"
@@ -247,7 +243,16 @@ static void test_lines_engine(void **state)
         "%s:2|3|14|1|4|date|4 June 2021|\n"
         "%s:2|34|47|1|35|statistic|12 inspectors|\n",
         path, path);
-    assert_string_equal(rows->str, want);
+    /* Blocks of 5 bytes, read as asked and read ahead by a thread. */
+    for (int ahead = 0; ahead < 2; ahead++) {
+        fx_reader reader = {eng, FX_INPUT_LINES, buf, sizeof buf, NULL,
+                            ahead};
+        g_string_truncate(rows, 0);
+        fx_status st = FX_OK;
+        assert_true(fx_inputs_read(&reader, &in, &st));
+        assert_int_equal(st, FX_OK);
+        assert_string_equal(rows->str, want);
+    }
     g_free(want);
     remove_tree(dir);
     g_free(dir);
@@ -255,6 +260,51 @@ static void test_lines_engine(void **state)
     fx_engine_free(eng);
     fx_ruleset_free(rs);
     g_string_free(rows, TRUE);
+}
+
+/* A sink that takes `payload` rows (an int countdown), then fails. */
+static fx_status fail_later(void *payload, const fx_row *row)
+{
+    (void)row;
+    int *left = payload;
+    return (*left)-- > 0 ? FX_OK : FX_ERR_IO;
+}
+
+/* A sink error stops the read at once, read ahead or not: the helper
+ * thread is stopped and joined, and the error is kept. */
+static void test_read_ahead_stops(void **state)
+{
+    (void)state;
+    const char *paths[] = {FIGEX_RULES_DIR};
+    fx_ruleset *rs = NULL;
+    assert_int_equal(fx_ruleset_load(&rs, paths, 1, NULL, NULL), FX_OK);
+    char *dir = g_dir_make_tmp("figex-ahead-XXXXXX", NULL);
+    char *path = g_build_filename(dir, "t.txt", NULL);
+    GString *text = g_string_new(NULL);
+    for (int i = 0; i < 2000; i++)
+        g_string_append_printf(text, "In %d there were %d cats.\n",
+                               1900 + i % 100, i);
+    assert_true(g_file_set_contents(path, text->str, -1, NULL));
+    fx_input in = {path, (int64_t)text->len, NULL};
+    char buf[4096];
+    for (int ahead = 0; ahead < 2; ahead++) {
+        int left = 3;
+        fx_sink sink = {"fail", NULL, fail_later, NULL, NULL, &left};
+        fx_engine *eng = NULL;
+        assert_int_equal(fx_engine_new(&eng, rs, &sink, NULL, NULL), FX_OK);
+        fx_reader reader = {eng, FX_INPUT_TEXT, buf, sizeof buf, NULL,
+                            ahead};
+        fx_status st = FX_OK;
+        fx_inputs_read(&reader, &in, &st);
+        assert_int_equal(st, FX_ERR_IO);
+        assert_true(left < 0); /* it did reach the failing row */
+        fx_engine_free(eng);
+    }
+    g_string_free(text, TRUE);
+    remove_tree(dir);
+    g_free(dir);
+    g_free(path);
+    fx_ruleset_free(rs);
 }
 
 /* ---- the folder walk ---- */
@@ -707,6 +757,7 @@ int main(void)
         cmocka_unit_test(test_lines_stream),
         cmocka_unit_test(test_lines_error),
         cmocka_unit_test(test_lines_engine),
+        cmocka_unit_test(test_read_ahead_stops),
         cmocka_unit_test_setup_teardown(test_walk_order, tree_setup,
                                         tree_teardown),
         cmocka_unit_test_setup_teardown(test_walk_glob, tree_setup,

@@ -383,11 +383,18 @@ static guint64 closure(const fx_back_chain *c, guint64 enter)
  * many there are then. */
 static guint refine(guint8 *cls, const guint8 *by)
 {
+    /* Only the pairs that can occur are cleared: this runs for every
+     * class of every part. */
+    guint ncls = 1, nby = 1;
+    for (unsigned sym = 0; sym < 129; sym++) {
+        ncls = MAX(ncls, (guint)cls[sym] + 1);
+        nby = MAX(nby, (guint)by[sym] + 1);
+    }
     guint16 id[129 * 129];
-    memset(id, 0xFF, sizeof id);
+    memset(id, 0xFF, ncls * nby * sizeof id[0]);
     guint n = 0;
     for (unsigned sym = 0; sym < 129; sym++) {
-        guint16 *to = &id[cls[sym] * 129 + by[sym]];
+        guint16 *to = &id[cls[sym] * nby + by[sym]];
         if (*to == 0xFFFF)
             *to = (guint16)n++;
         cls[sym] = (guint8)*to;

@@ -359,17 +359,33 @@ static void build_prefilter(fx_ruleset *rs, GArray **trig_of)
 typedef struct {
     fx_ruleset *rs;
     GArray **trig_of;
-    gint next; /* atomic */
+    guint *order; /* the rules, longest pattern first */
+    gint next;    /* atomic: next index into `order` */
 } prepare_job;
+
+static gint by_pattern_length(gconstpointer a, gconstpointer b,
+                              gpointer data)
+{
+    const fx_ruleset *rs = data;
+    guint x = *(const guint *)a, y = *(const guint *)b;
+    size_t lx = strlen(((const fx_rule *)g_ptr_array_index(rs->rules, x))
+                           ->expanded);
+    size_t ly = strlen(((const fx_rule *)g_ptr_array_index(rs->rules, y))
+                           ->expanded);
+    if (lx != ly)
+        return lx > ly ? -1 : 1;
+    return x < y ? -1 : x > y;
+}
 
 static gpointer prepare_rules(gpointer data)
 {
     prepare_job *job = data;
     guint n = job->rs->rules->len;
     for (;;) {
-        guint i = (guint)g_atomic_int_add(&job->next, 1);
-        if (i >= n)
+        guint k = (guint)g_atomic_int_add(&job->next, 1);
+        if (k >= n)
             break;
+        guint i = job->order[k];
         fx_rule *r = g_ptr_array_index(job->rs->rules, i);
         /* Without JIT (rare platforms) matching is slower but still
          * correct. */
@@ -397,7 +413,13 @@ bool fx_rules__compile(fx_ruleset *rs, fx_macro_table *macros,
     fx_macros__report_unused(macros, rep);
     if (!ok || rep->errors)
         return false;
-    prepare_job job = {rs, g_new0(GArray *, MAX(rs->rules->len, 1)), 0};
+    /* The longest first, so that no thread is left with one at the end. */
+    prepare_job job = {rs, g_new0(GArray *, MAX(rs->rules->len, 1)),
+                       g_new(guint, MAX(rs->rules->len, 1)), 0};
+    for (guint i = 0; i < rs->rules->len; i++)
+        job.order[i] = i;
+    g_qsort_with_data(job.order, (gint)rs->rules->len, sizeof(guint),
+                      by_pattern_length, rs);
     GThread *helpers[FX_MAX_THREADS];
     guint nhelpers = MIN(threads, rs->rules->len);
     nhelpers = nhelpers > 1 ? nhelpers - 1 : 0;
@@ -419,5 +441,6 @@ bool fx_rules__compile(fx_ruleset *rs, fx_macro_table *macros,
                 g_array_free(job.trig_of[i], TRUE);
     }
     g_free(job.trig_of);
+    g_free(job.order);
     return ok;
 }

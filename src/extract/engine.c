@@ -187,7 +187,10 @@ struct fx_engine {
     bool emit_waiting;    /* it has not run yet */
     int emit_state;       /* EMIT_*, under `lock` */
     GArray *emit_warnings; /* of deferred: given once it is done */
-    bool round_skips_emitter; /* this round goes on without it */
+    /* A literal scan's parts, taken by whichever thread is free (the
+     * last one may be emitting); part p's hits go to scanners[p]. */
+    gint next_part;       /* atomic */
+    guint parts, parts_done; /* parts_done under `lock` */
     fx_status failed;    /* first sink error, sticky */
     fx_explain_fn explain;
     void *explain_payload;
@@ -795,13 +798,13 @@ static void scan_part(fx_engine *e, scanner *sc)
     }
 }
 
-static void run_round(fx_engine *e, int job, bool final, bool skip_emitter);
-static bool emitter_busy(fx_engine *e);
+static void run_round(fx_engine *e, int job, bool final);
 
 /* Find the triggers in the text that arrived since the last call: in
- * parts, one per thread, when there is enough of it.  Each rule later
- * takes its triggers from the parts in order.  It may stop early (see
- * FX_MAX_HITS): e->lit_pos tells how far it got. */
+ * parts, one per thread, when there is enough of it (each taken by the
+ * first thread free).  Each rule later takes its triggers from the parts
+ * in order.  It may stop early (see FX_MAX_HITS): e->lit_pos tells how
+ * far it got. */
 static void find_triggers(fx_engine *e)
 {
     uint64_t end = e->base + e->scan_len;
@@ -809,10 +812,7 @@ static void find_triggers(fx_engine *e)
         e->lit_pos = e->base; /* text starts after a byte order mark */
     if (!e->prefilter || e->lit_pos >= end)
         return;
-    /* An emission still running (on the last thread) takes no part. */
-    bool skip = emitter_busy(e);
-    guint threads = e->nthreads - (skip ? 1 : 0);
-    guint parts = end - e->lit_pos >= FX_PARALLEL_LITERALS ? threads : 1;
+    guint parts = end - e->lit_pos >= FX_PARALLEL_LITERALS ? e->nthreads : 1;
     uint64_t size = (end - e->lit_pos) / parts;
     for (guint t = 0; t < parts; t++) {
         scanner *sc = &e->scanners[t];
@@ -822,8 +822,9 @@ static void find_triggers(fx_engine *e)
     uint64_t planned[FX_MAX_THREADS];
     for (guint t = 0; t < parts; t++)
         planned[t] = e->scanners[t].part_hi;
+    e->parts = parts;
     if (parts > 1) {
-        run_round(e, ROUND_TRIGGERS, false, skip);
+        run_round(e, ROUND_TRIGGERS, false);
     } else {
         scan_part(e, &e->scanners[0]);
     }
@@ -1332,12 +1333,27 @@ static void scan_queue(fx_engine *e, scanner *sc, bool final)
     }
 }
 
-/* A thread's share of a round: its part of the literal scan, or rules
- * from the queue. */
-static void do_round(fx_engine *e, scanner *sc, bool final)
+/* Parts of the literal scan, while some are left. */
+static void scan_parts(fx_engine *e)
 {
-    if (e->round_job == ROUND_TRIGGERS)
-        scan_part(e, sc);
+    for (;;) {
+        guint p = (guint)g_atomic_int_add(&e->next_part, 1);
+        if (p >= e->parts)
+            break;
+        scan_part(e, &e->scanners[p]);
+        g_mutex_lock(&e->lock);
+        if (++e->parts_done == e->parts)
+            g_cond_broadcast(&e->done);
+        g_mutex_unlock(&e->lock);
+    }
+}
+
+/* A thread's share of a round: parts of the literal scan, or rules from
+ * the queue. */
+static void do_round(fx_engine *e, scanner *sc, int job, bool final)
+{
+    if (job == ROUND_TRIGGERS)
+        scan_parts(e);
     else
         scan_queue(e, sc, final);
 }
@@ -1375,14 +1391,14 @@ static gpointer worker_main(gpointer data)
             continue;
         }
         seen = e->generation;
-        if (emitter && e->round_skips_emitter)
-            continue; /* a round cut up without it */
+        int job = e->round_job;
         bool final = e->round_final;
         g_mutex_unlock(&e->lock);
-        do_round(e, arg->sc, final);
+        do_round(e, arg->sc, job, final);
         g_mutex_lock(&e->lock);
-        if (--e->busy == 0)
-            g_cond_signal(&e->done);
+        /* A literal scan ends with its last part, whoever scans it. */
+        if (job == ROUND_RULES && --e->busy == 0)
+            g_cond_broadcast(&e->done);
     }
     g_mutex_unlock(&e->lock);
     g_free(arg);
@@ -1476,24 +1492,26 @@ static void give_warnings(fx_engine *e)
     g_array_free(warnings, TRUE);
 }
 
-/* Run a round of `job` on every thread, this one included (but not the
- * last when `skip_emitter`), and wait for all of them. */
-static void run_round(fx_engine *e, int job, bool final, bool skip_emitter)
+/* Run a round of `job` on every thread, this one included, and wait for
+ * all of them (for a literal scan, for all its parts: the last thread
+ * may join late, after an emission, or not at all). */
+static void run_round(fx_engine *e, int job, bool final)
 {
-    e->round_job = job;
     if (e->nthreads > 1) {
         g_mutex_lock(&e->lock);
+        e->round_job = job;
         e->round_final = final;
-        e->round_skips_emitter = skip_emitter;
-        e->busy = e->nthreads - 1 - (skip_emitter ? 1 : 0);
+        e->busy = e->nthreads - 1;
+        e->parts_done = 0;
+        g_atomic_int_set(&e->next_part, 0);
         e->generation++;
         g_cond_broadcast(&e->wake);
         g_mutex_unlock(&e->lock);
     }
-    do_round(e, &e->scanners[0], final);
+    do_round(e, &e->scanners[0], job, final);
     if (e->nthreads > 1) {
         g_mutex_lock(&e->lock);
-        while (e->busy)
+        while (job == ROUND_TRIGGERS ? e->parts_done < e->parts : e->busy)
             g_cond_wait(&e->done, &e->lock);
         g_mutex_unlock(&e->lock);
     }
@@ -1518,16 +1536,6 @@ static void settle_and_emit(fx_engine *e)
     if (e->ready->len)
         need = MIN(need, g_array_index(e->ready, cand, 0).start);
     advance_cursor(e, MIN(need, e->emit_avail));
-}
-
-static bool emitter_busy(fx_engine *e)
-{
-    if (e->nthreads == 1)
-        return false;
-    g_mutex_lock(&e->lock);
-    bool busy = e->emit_state != EMIT_IDLE;
-    g_mutex_unlock(&e->lock);
-    return busy;
 }
 
 /* Hand the waiting emission to the last thread. */
@@ -1574,7 +1582,7 @@ static void scan_all(fx_engine *e, bool final)
         g_qsort_with_data(e->order, (gint)n, sizeof(guint), by_cost,
                           e->stats);
     g_atomic_int_set(&e->next_rule, 0);
-    run_round(e, ROUND_RULES, final, false);
+    run_round(e, ROUND_RULES, final);
     finish_emission(e);
     guint nwarn = 0;
     for (guint t = 0; t < e->nthreads; t++) {
