@@ -225,7 +225,6 @@ static bool scanner_init(scanner *sc, uint32_t groups, guint nrules)
 {
     sc->nrules = nrules;
     sc->hits = g_new0(hit_list, MAX(nrules, 1));
-    for (guint i = 0; i < nrules; i++)
     sc->md = pcre2_match_data_create(groups, NULL);
     sc->mctx = pcre2_match_context_create(NULL);
     sc->jit = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, NULL);
