@@ -452,16 +452,18 @@ typedef struct {
     GPtrArray *keys;   /* per state: its GBytes */
     GArray *delta;     /* per state: a guint16 edge per class of symbols */
     GByteArray *flags; /* per state */
+    guint16 *edges;    /* delta's data, one load nearer for each step */
+    guint flags0;      /* the flags of state 0, where every read starts */
 } chain_dfa;
 
 struct fx_back_reader {
-    GHashTable *dfas; /* fx_back_chain* -> chain_dfa* */
+    GHashTable *dfas; /* a chain's frag array -> chain_dfa* */
     size_t bytes;     /* about what all of them take */
     size_t max_bytes; /* past this, they are dropped */
     /* Chains looked up lately, by a hash of their address: a rule's
      * hits come one after another, each reading a few chains. */
     struct {
-        const fx_back_chain *chain;
+        const void *key; /* the chain's parts (dfa_of()) */
         chain_dfa *dfa;
     } recent[READER_RECENT];
 };
@@ -529,17 +531,22 @@ static guint32 intern(fx_back_reader *rd, const fx_back_chain *c, chain_dfa *d,
     g_ptr_array_add(d->keys, key);
     g_hash_table_insert(d->ids, key, GUINT_TO_POINTER(nid + 1));
     g_array_set_size(d->delta, (nid + 1) * c->nclasses);
-    memset(&g_array_index(d->delta, guint16, nid * c->nclasses), 0xFF,
+    d->edges = (guint16 *)(void *)d->delta->data;
+    memset(&d->edges[nid * c->nclasses], 0xFF,
            c->nclasses * sizeof(guint16));
     guint64 all = (guint64)1 << c->n;
     guint8 f = (enter & all ? ALL_READ : 0) |
                (n == 0 && (enter & (all - 1)) == 0 ? DEAD : 0);
     g_byte_array_append(d->flags, &f, 1);
+    if (nid == 0)
+        d->flags0 = f;
     rd->bytes += len + c->nclasses * sizeof(guint16) + 64;
     return nid;
 }
 
-/* The DFA of chain `c`, with state 0 its start. */
+/* The DFA of chain `c`, with state 0 its start.  A chain copied into
+ * another trigger's automaton (compile.c) keeps its array of parts, so
+ * that array, not the copy, names the DFA: copies share one. */
 static chain_dfa *dfa_of(fx_back_reader *rd, const fx_back_chain *c)
 {
     if (rd->bytes > rd->max_bytes) {
@@ -547,24 +554,23 @@ static chain_dfa *dfa_of(fx_back_reader *rd, const fx_back_chain *c)
         rd->bytes = 0;
         memset(rd->recent, 0, sizeof rd->recent);
     }
-    guint slot = (guint)(((guint64)(guintptr)c * G_GUINT64_CONSTANT(
+    const void *key = c->frag;
+    guint slot = (guint)(((guint64)(guintptr)key * G_GUINT64_CONSTANT(
                               0x9E3779B97F4A7C15)) >> 58); /* of 64 */
-    if (rd->recent[slot].chain == c)
+    if (rd->recent[slot].key == key)
         return rd->recent[slot].dfa;
-    chain_dfa *d = g_hash_table_lookup(rd->dfas, c);
-    if (d) {
-        rd->recent[slot].chain = c;
-        rd->recent[slot].dfa = d;
-        return d;
+    chain_dfa *d = g_hash_table_lookup(rd->dfas, key);
+    if (!d) {
+        d = g_new0(chain_dfa, 1);
+        d->ids = g_hash_table_new(g_bytes_hash, g_bytes_equal);
+        d->keys =
+            g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
+        d->delta = g_array_new(FALSE, FALSE, sizeof(guint16));
+        d->flags = g_byte_array_new();
+        g_hash_table_insert(rd->dfas, (gpointer)key, d);
+        intern(rd, c, d, closure(c, 1), NULL, 0);
     }
-    d = g_new0(chain_dfa, 1);
-    d->ids = g_hash_table_new(g_bytes_hash, g_bytes_equal);
-    d->keys = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
-    d->delta = g_array_new(FALSE, FALSE, sizeof(guint16));
-    d->flags = g_byte_array_new();
-    g_hash_table_insert(rd->dfas, (gpointer)c, d);
-    intern(rd, c, d, closure(c, 1), NULL, 0);
-    rd->recent[slot].chain = c;
+    rd->recent[slot].key = key;
     rd->recent[slot].dfa = d;
     return d;
 }
@@ -612,13 +618,13 @@ static inline guint next_edge(fx_back_reader *rd, const fx_back_chain *c,
                               chain_dfa *d, guint id, unsigned sym)
 {
     guint at = id * c->nclasses + c->sym_class[sym];
-    guint edge = g_array_index(d->delta, guint16, at);
+    guint edge = d->edges[at];
     if (edge == EDGE_UNKNOWN) {
         guint32 nid = step(rd, c, d, id, sym); /* may move delta */
         edge = nid > EDGE_MAX_STATE
                    ? EDGE_GIVES_UP
                    : (guint)(nid << 2 | d->flags->data[nid]);
-        g_array_index(d->delta, guint16, at) = (guint16)edge;
+        d->edges[at] = (guint16)edge;
     }
     return edge;
 }
@@ -654,7 +660,7 @@ static bool chain_starts(fx_back_reader *rd, const fx_back_chain *c,
     if (q == 0 || !fx_byteset__has(&c->first, before < 0x80 ? before : 128))
         return true;
     chain_dfa *d = dfa_of(rd, c);
-    guint id = 0, f = d->flags->data[0];
+    guint id = 0, f = d->flags0;
     size_t i = q;
     for (guint steps = 0;; steps++) {
         if (steps > 0 && (f & ALL_READ))
@@ -720,7 +726,7 @@ static bool chain_ahead(fx_back_reader *rd, const fx_back_chain *c,
     if (!fx_byteset__has(&c->first, next < 0x80 ? next : 128))
         return false;
     chain_dfa *d = dfa_of(rd, c);
-    guint id = 0, f = d->flags->data[0];
+    guint id = 0, f = d->flags0;
     size_t i = from;
     for (guint steps = 0;; steps++) {
         if (f & ALL_READ)

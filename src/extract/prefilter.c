@@ -97,6 +97,8 @@ typedef struct {
     bool failed;
     GPtrArray *pool;  /* frozen parts and back automata; NULL: none */
     GPtrArray *links; /* of struct fx_back_link, freed at the end */
+    GHashTable *backs; /* link -> its fx_back: triggers with one chain
+                          share it, and so one DFA in the engine */
 } parser;
 
 static void set_add(fx_byteset *s, unsigned char c)
@@ -1419,9 +1421,15 @@ static void parse_alt(parser *ps, node *out)
     }
 }
 
-/* A trigger's back automaton from its chain: one block, in `pool`. */
-static const fx_back *back_of(GPtrArray *pool, const struct fx_back_link *l)
+/* A trigger's back automaton from its chain: one block, in `pool`,
+ * made once per chain. */
+static const fx_back *back_of(parser *ps, const struct fx_back_link *l)
 {
+    const struct fx_back_link *key = l;
+    const fx_back *known = g_hash_table_lookup(ps->backs, key);
+    if (known)
+        return known;
+    GPtrArray *pool = ps->pool;
     guint depth = l ? l->depth : 0;
     if (depth > FX_BACK_MAX_FRAGS)
         return NULL;
@@ -1442,6 +1450,7 @@ static const fx_back *back_of(GPtrArray *pool, const struct fx_back_link *l)
     b->n = 1;
     b->chain = c;
     g_ptr_array_add(pool, b);
+    g_hash_table_insert(ps->backs, (gpointer)key, b);
     return b;
 }
 
@@ -1449,25 +1458,28 @@ GArray *fx_prefilter__analyse(const char *pattern, size_t len,
                               GPtrArray *pool)
 {
     parser ps = {pattern, pattern + len, false, false, pool,
-                 g_ptr_array_new_with_free_func(g_free)};
+                 g_ptr_array_new_with_free_func(g_free),
+                 g_hash_table_new(NULL, NULL)};
     node n;
     parse_alt(&ps, &n);
     fx_glu__clear(&n.glu);
     if (ps.failed || ps.p != ps.end || !n.trig || n.cost > 0.5) {
         node_clear(&n);
         g_ptr_array_free(ps.links, TRUE);
+        g_hash_table_destroy(ps.backs);
         return NULL;
     }
     for (guint i = 0; i < n.trig->len; i++) {
         fx_trigger *t = &g_array_index(n.trig, fx_trigger, i);
         bool exact = t->behind || t->at_start; /* no walk at all */
-        t->back = pool && !exact ? back_of(pool, t->link) : NULL;
+        t->back = pool && !exact ? back_of(&ps, t->link) : NULL;
         t->link = NULL;
         t->after = pool && t->after_link && !t->at_start
-                       ? back_of(pool, t->after_link)
+                       ? back_of(&ps, t->after_link)
                        : NULL;
         t->after_link = NULL;
     }
     g_ptr_array_free(ps.links, TRUE);
+    g_hash_table_destroy(ps.backs);
     return n.trig;
 }
