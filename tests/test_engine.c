@@ -474,6 +474,47 @@ static char *filter_rows(const char *rows, unsigned mask)
     return g_string_free(out, FALSE);
 }
 
+/* Lines and columns over long random text, against a count made here:
+ * LF, CRLF and a lone CR each end a line; a column is a character.  (The
+ * cursor skips stretches of plain text sixteen bytes at a time.) */
+static void test_line_and_column_random(void **state)
+{
+    fixture *fx = *state;
+    use_rules(fx, "rule zq\n  type: agency\n  pattern: Zq(?<name>x)\n");
+    static const char *const bits[] = {
+        "word ", "caf\xC3\xA9 ", ". ", "? ", "!", ") ", "\" ", "' ", "]",
+        "\n", "\r\n", "\r", "\t", "  ", "\xE2\x82\xAC", "Zqx", "Zqx. ",
+        "abcdefghijklmnopqrstuvwxyz", "\n\n"};
+    GRand *rnd = g_rand_new_with_seed(1612);
+    GString *text = g_string_new(NULL), *want = g_string_new(NULL);
+    uint64_t line = 1, col = 1;
+    for (int n = 0; n < 4000; n++) {
+        const char *b = bits[g_rand_int_range(rnd, 0, G_N_ELEMENTS(bits))];
+        for (const char *c = b; *c; c++) {
+            if (c == b && !strncmp(c, "Zqx", 3))
+                g_string_append_printf(want, "%zu,%zu,%" PRIu64 ":%" PRIu64
+                                       ",agency,zq,x,,,\n",
+                                       text->len, text->len + 3, line, col);
+            bool crlf = *c == '\n' && text->len &&
+                        text->str[text->len - 1] == '\r';
+            if (*c == '\n' || *c == '\r') {
+                line += !crlf;
+                col = 1;
+            } else if (((unsigned char)*c & 0xC0) != 0x80) {
+                col++;
+            }
+            g_string_append_c(text, *c);
+        }
+    }
+    expect_rows(fx, text->str, want->str);
+    char *got = run(fx, text->str, 7);
+    assert_string_equal(got, want->str);
+    g_free(got);
+    g_rand_free(rnd);
+    g_string_free(text, TRUE);
+    g_string_free(want, TRUE);
+}
+
 static void test_type_filter(void **state)
 {
     fixture *fx = *state;
@@ -1011,6 +1052,7 @@ int main(void)
         T(test_ignore_rule),
         T(test_rows_sorted_by_start),
         T(test_line_and_column),
+        T(test_line_and_column_random),
         T(test_type_filter),
         T(test_type_filter_keeps_overlaps),
         T(test_two_documents),

@@ -39,6 +39,9 @@
 #include "internal.h"
 
 #include <stdarg.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 /* Most bytes scanned at once; a bigger feed is cut into slices. */
 #define FX_SLICE ((size_t)1 << 20)
@@ -1132,6 +1135,42 @@ static gpointer init_cursor_class(gpointer unused)
     return NULL;
 }
 
+#ifdef __SSE2__
+/*
+ * Sixteen bytes at p that only move the column: no control byte (line
+ * ends among them) and no space right after a sentence mark or closer
+ * (`after`: the byte before p is one).  Then *starts is how many
+ * characters start there, and the byte loop below may skip them: it would
+ * only have counted those.
+ */
+static inline bool quiet_block(const unsigned char *p, bool after,
+                               unsigned *starts)
+{
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+    __m128i ctl = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1F)), v);
+    __m128i marks = _mm_or_si128(
+        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('.')),
+                     _mm_cmpeq_epi8(v, _mm_set1_epi8('!'))),
+        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('?')),
+                     _mm_cmpeq_epi8(v, _mm_set1_epi8('"'))));
+    marks = _mm_or_si128(
+        marks, _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\'')),
+                            _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(')')),
+                                         _mm_cmpeq_epi8(v, _mm_set1_epi8(']')))));
+    unsigned spaces = (unsigned)_mm_movemask_epi8(
+        _mm_cmpeq_epi8(v, _mm_set1_epi8(' ')));
+    unsigned mark_bits = (unsigned)_mm_movemask_epi8(marks) << 1 |
+                         (after ? 1u : 0u);
+    if (_mm_movemask_epi8(ctl) || (spaces & mark_bits))
+        return false;
+    /* UTF-8 continuation bytes, 0x80 to 0xBF: below -64 as signed. */
+    unsigned cont = (unsigned)_mm_movemask_epi8(
+        _mm_cmplt_epi8(v, _mm_set1_epi8(-64)));
+    *starts = 16 - (unsigned)__builtin_popcount(cont);
+    return true;
+}
+#endif
+
 static void advance_cursor(fx_engine *e, uint64_t to)
 {
     if (to <= e->cur_pos)
@@ -1144,28 +1183,41 @@ static void advance_cursor(fx_engine *e, uint64_t to)
     uint64_t sentence = e->cur_sentence, paragraph = e->cur_paragraph;
     guint8 prev = i > 0 ? cursor_class[buf[i - 1]] : 0;
     prev = (guint8)((prev & ~CUR_CR) | (e->cur_cr ? CUR_CR : 0));
-    for (; i < end; i++) {
-        guint8 k = cursor_class[buf[i]];
-        col += k & CUR_START;
-        /* One branch, rarely taken: at a line end, or at a blank that may
-         * end a sentence (a line feed, or a blank after a sentence mark or
-         * a closer). */
-        unsigned test = (k & CUR_BLANK) >> 1 &
-                        ((k & CUR_LF) >> 2 | (prev & CUR_AFTER) >> 4);
-        if (G_UNLIKELY(test | (k & (CUR_LF | CUR_CR)))) {
-            if (k & (CUR_LF | CUR_CR)) {
-                /* LF, CRLF and a lone CR (old Mac files) each end a
-                 * line. */
-                line += (k & CUR_CR) || !(prev & CUR_CR);
-                col = 1;
-            }
-            if (test) {
-                fx_boundary b = fx_sentence__boundary(e->buf, i, 0);
-                sentence += b != FX_BOUNDARY_NONE;
-                paragraph += b == FX_BOUNDARY_PARAGRAPH;
-            }
+    while (i < end) {
+        size_t stop = end;
+#ifdef __SSE2__
+        unsigned starts;
+        if (i + 16 <= end && quiet_block(buf + i, prev & CUR_AFTER, &starts)) {
+            col += starts;
+            i += 16;
+            prev = cursor_class[buf[i - 1]];
+            continue;
         }
-        prev = k;
+        stop = MIN(end, i + 16); /* then these a byte at a time */
+#endif
+        for (; i < stop; i++) {
+            guint8 k = cursor_class[buf[i]];
+            col += k & CUR_START;
+            /* One branch, rarely taken: at a line end, or at a blank that
+             * may end a sentence (a line feed, or a blank after a sentence
+             * mark or a closer). */
+            unsigned test = (k & CUR_BLANK) >> 1 &
+                            ((k & CUR_LF) >> 2 | (prev & CUR_AFTER) >> 4);
+            if (G_UNLIKELY(test | (k & (CUR_LF | CUR_CR)))) {
+                if (k & (CUR_LF | CUR_CR)) {
+                    /* LF, CRLF and a lone CR (old Mac files) each end a
+                     * line. */
+                    line += (k & CUR_CR) || !(prev & CUR_CR);
+                    col = 1;
+                }
+                if (test) {
+                    fx_boundary b = fx_sentence__boundary(e->buf, i, 0);
+                    sentence += b != FX_BOUNDARY_NONE;
+                    paragraph += b == FX_BOUNDARY_PARAGRAPH;
+                }
+            }
+            prev = k;
+        }
     }
     e->cur_line = line;
     e->cur_col = col;
