@@ -305,6 +305,20 @@ void fx_document__lookahead(fx_document *d, fx_type type,
         g_string_assign(d->next_agency, row->f[FX_F_VALUE]->str);
 }
 
+bool fx_document__lookahead_wants(const fx_document *d, fx_type type)
+{
+    /* near_date is taken only before next_date, and neither changes
+     * once set, nor does next_agency. */
+    return (type == FX_TYPE_DATE && !d->next_date->len) ||
+           (type == FX_TYPE_AGENCY && !d->next_agency->len);
+}
+
+bool fx_document__lookahead_done(const fx_document *d)
+{
+    return !fx_document__lookahead_wants(d, FX_TYPE_DATE) &&
+           !fx_document__lookahead_wants(d, FX_TYPE_AGENCY);
+}
+
 void fx_document__link(fx_document *d, const fx_doc_place *at,
                        fx_fields *row)
 {

@@ -181,8 +181,11 @@ struct fx_engine {
     uint64_t cur_line, cur_col;
     bool cur_cr;                          /* the byte before cur_pos is a CR */
     uint64_t cur_sentence, cur_paragraph; /* boundaries passed so far */
-    uint64_t held_start; /* the statistic waiting for its sentence end */
-    uint64_t held_scanned; /* and how far that end was looked for */
+    /* The last look for a sentence's end: no boundary in [sb_lo,
+     * sb_hi), and one at sb_hi when sb_found.  Statistics of one
+     * sentence, and one waiting for more text, look only once. */
+    uint64_t sb_lo, sb_hi;
+    bool sb_found;
     /* What the emission of the last chunk scanned goes by: */
     uint64_t emit_w;      /* every rule has scanned up to here */
     uint64_t emit_avail;  /* and the text then known ends here */
@@ -408,8 +411,9 @@ static void reset_document(fx_engine *e)
     e->cur_col = 1;
     e->cur_cr = false;
     e->cur_sentence = e->cur_paragraph = 0;
-    e->held_start = UINT64_MAX;
-    e->held_scanned = 0;
+    e->sb_lo = UINT64_MAX;
+    e->sb_hi = 0;
+    e->sb_found = false;
     e->emit_final = false;
     e->emit_waiting = false;
     e->lit_exact = e->lit_folded = 0;
@@ -1237,25 +1241,33 @@ static void unpack(fx_fields *fl, const cand *c)
 /*
  * Where the sentence of the statistic `c` ends: the first boundary after
  * it, or FX_SENTENCE_MAX bytes on, or the end of the text.  UINT64_MAX
- * while the text that decides it has not arrived.  The search resumes
- * where it stopped when the same statistic waits over several chunks.
+ * while the text that decides it has not arrived.  The search goes on
+ * from where the last one left off when it started in the stretch that
+ * one covered (sb_lo...).
  */
 static uint64_t sentence_end(fx_engine *e, const cand *c)
 {
-    uint64_t from = c->end;
-    if (e->held_start == c->start)
-        from = MAX(from, e->held_scanned);
     uint64_t limit = c->end + FX_SENTENCE_MAX;
-    uint64_t avail = e->emit_avail;
-    for (uint64_t at = from; at < MIN(limit, avail); at++)
-        if (boundary_at(e->buf, (size_t)(at - e->base)))
+    uint64_t at = c->end;
+    if (e->sb_lo <= at && at <= e->sb_hi) {
+        if (e->sb_found)
+            return MIN(e->sb_hi, limit);
+        at = e->sb_hi;
+    } else {
+        e->sb_lo = at;
+    }
+    for (uint64_t stop = MIN(limit, e->emit_avail); at < stop; at++)
+        if (boundary_at(e->buf, (size_t)(at - e->base))) {
+            e->sb_hi = at;
+            e->sb_found = true;
             return at;
-    if (limit <= avail)
+        }
+    e->sb_hi = at;
+    e->sb_found = false;
+    if (limit <= at)
         return limit;
     if (e->emit_final)
-        return avail;
-    e->held_start = c->start;
-    e->held_scanned = avail;
+        return e->emit_avail;
     return UINT64_MAX;
 }
 
@@ -1319,8 +1331,10 @@ static void emit_before(fx_engine *e, uint64_t bound)
         if (statistic) {
             for (guint k = n + 1; k < r->len; k++) {
                 const cand *d = &g_array_index(r, cand, k);
-                if (d->start >= send)
+                if (d->start >= send || fx_document__lookahead_done(e->doc))
                     break;
+                if (!fx_document__lookahead_wants(e->doc, d->rule->type))
+                    continue; /* it could change nothing */
                 fx_doc_place dat = at;
                 dat.type = d->rule->type;
                 unpack(&e->peek, d);

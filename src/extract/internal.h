@@ -640,6 +640,10 @@ bool fx_document__resolve(fx_document *doc, const fx_doc_place *at,
 void fx_document__lookahead(fx_document *doc, fx_type type,
                             const fx_fields *row, const char *gap,
                             size_t gap_len);
+/* Whether a lookahead row of `type` could still change the link (only
+ * the first date and the first agency count), and whether any could. */
+bool fx_document__lookahead_wants(const fx_document *doc, fx_type type);
+bool fx_document__lookahead_done(const fx_document *doc);
 /* Fill as_of and agency of a statistic; call after the lookahead rows. */
 void fx_document__link(fx_document *doc, const fx_doc_place *at,
                        fx_fields *row);

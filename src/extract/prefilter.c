@@ -51,7 +51,7 @@
 #define BIG 4096
 /* A class of more members gives no triggers ([A-Z] gives 26). */
 #define CLASS_MAX_MEMBERS 64
-/* Most literals a class followed by literals makes ([A-Z][A-Z\d&]: 988). */
+/* Most literals a class followed by literals makes ([A-Z][A-Z\d&]: 962). */
 #define PRODUCT_MAX 1024
 
 typedef struct {
