@@ -3,9 +3,10 @@
  *
  * A field is quoted only when it has to be (a comma, quote, CR, LF or TAB,
  * or a space at either end), so plain numbers stay plain for spreadsheets;
- * quoting and quote doubling are left to libcsv's csv_fwrite().  Rows end
- * in LF.  Every write is checked: a full disk must fail the run, never
- * leave a short file that looks complete.  With FX_EMIT_BOM the header is
+ * quoting and quote doubling are left to libcsv's csv_write().  A row is
+ * built in one buffer and written with one fwrite (a call per field cost
+ * a lock each); rows end in LF.  Every write is checked: a full disk must
+ * fail the run, never leave a short file that looks complete.  With FX_EMIT_BOM the header is
  * preceded by a UTF-8 byte order mark, without which Excel opens a UTF-8
  * file as Windows-1252 and garbles every non-ASCII name.
  *
@@ -18,41 +19,52 @@
 #include "../figex.h"
 
 #include <csv.h>
+#include <glib.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 typedef struct {
     FILE *fp;
-    bool bom; /* write a UTF-8 byte order mark before the header */
-    bool raw; /* FX_EMIT_RAW_CELLS: no apostrophe before formulas */
+    bool bom;     /* write a UTF-8 byte order mark before the header */
+    bool raw;     /* FX_EMIT_RAW_CELLS: no apostrophe before formulas */
+    GString *line; /* the row being written, sent with one fwrite */
 } csv_out;
 
-static bool needs_quotes(const char *s)
+static bool needs_quotes(const char *s, size_t n)
 {
-    size_t n = strlen(s);
     return strpbrk(s, ",\"\r\n\t") != NULL ||
            (n > 0 && (s[0] == ' ' || s[n - 1] == ' '));
 }
 
-static fx_status put_field(FILE *fp, const char *s, bool first, bool raw)
+/* Append one field (quoted by libcsv's csv_write() when it has to be). */
+static void put_field(GString *line, const char *s, bool first, bool raw)
 {
-    if (!first && fputc(',', fp) == EOF)
-        return FX_ERR_IO;
+    if (!first)
+        g_string_append_c(line, ',');
     if (!raw && fx_cell_is_formula(s)) {
-        char *guarded = malloc(strlen(s) + 2);
-        if (!guarded)
-            return FX_ERR_NOMEM;
-        guarded[0] = '\'';
-        strcpy(guarded + 1, s);
-        fx_status st = put_field(fp, guarded, true, true);
-        free(guarded);
-        return st;
+        char *guarded = g_strconcat("'", s, NULL);
+        put_field(line, guarded, true, true);
+        g_free(guarded);
+        return;
     }
-    if (needs_quotes(s))
-        return csv_fwrite(fp, s, strlen(s)) == 0 ? FX_OK : FX_ERR_IO;
     size_t n = strlen(s);
-    return fwrite(s, 1, n, fp) == n ? FX_OK : FX_ERR_IO;
+    if (!needs_quotes(s, n)) {
+        g_string_append_len(line, s, (gssize)n);
+        return;
+    }
+    /* Quotes around, every quote doubled: at most 2n + 2 bytes. */
+    size_t at = line->len;
+    g_string_set_size(line, at + 2 * n + 2);
+    size_t used = csv_write(line->str + at, 2 * n + 2, s, n);
+    g_string_set_size(line, at + used);
+}
+
+static fx_status put_line(csv_out *o)
+{
+    g_string_append_c(o->line, '\n');
+    size_t n = o->line->len;
+    return fwrite(o->line->str, 1, n, o->fp) == n ? FX_OK : FX_ERR_IO;
 }
 
 static fx_status csv_begin(void *payload)
@@ -60,30 +72,34 @@ static fx_status csv_begin(void *payload)
     csv_out *o = payload;
     if (o->bom && fputs("\xEF\xBB\xBF", o->fp) == EOF)
         return FX_ERR_IO;
+    g_string_truncate(o->line, 0);
     for (int c = 0; c < FX_COL_COUNT; c++)
-        if (put_field(o->fp, fx_column_name((fx_column)c), c == 0, true) !=
-            FX_OK)
-            return FX_ERR_IO;
-    return fputc('\n', o->fp) == EOF ? FX_ERR_IO : FX_OK;
+        put_field(o->line, fx_column_name((fx_column)c), c == 0, true);
+    return put_line(o);
 }
 
 static fx_status csv_row(void *payload, const fx_row *row)
 {
     csv_out *o = payload;
     char buf[FX_CELL_BUF];
-    for (int c = 0; c < FX_COL_COUNT; c++) {
-        fx_status st = put_field(o->fp, fx_row_cell(row, (fx_column)c, buf),
-                                 c == 0, o->raw);
-        if (st != FX_OK)
-            return st;
-    }
-    return fputc('\n', o->fp) == EOF ? FX_ERR_IO : FX_OK;
+    g_string_truncate(o->line, 0);
+    for (int c = 0; c < FX_COL_COUNT; c++)
+        put_field(o->line, fx_row_cell(row, (fx_column)c, buf), c == 0,
+                  o->raw);
+    return put_line(o);
 }
 
 static fx_status csv_finish(void *payload)
 {
     csv_out *o = payload;
     return fflush(o->fp) == 0 && !ferror(o->fp) ? FX_OK : FX_ERR_IO;
+}
+
+static void csv_out_free(void *payload)
+{
+    csv_out *o = payload;
+    g_string_free(o->line, TRUE);
+    free(o);
 }
 
 fx_status fx_emit_csv_new(fx_sink *out, FILE *stream)
@@ -101,7 +117,8 @@ fx_status fx_emit_csv_new_ext(fx_sink *out, FILE *stream, unsigned flags)
     o->fp = stream;
     o->bom = (flags & FX_EMIT_BOM) != 0;
     o->raw = (flags & FX_EMIT_RAW_CELLS) != 0;
-    *out = (fx_sink){"csv", csv_begin, csv_row, csv_finish, free, o};
+    o->line = g_string_sized_new(512);
+    *out = (fx_sink){"csv", csv_begin, csv_row, csv_finish, csv_out_free, o};
     return FX_OK;
 }
 
