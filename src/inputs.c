@@ -366,7 +366,6 @@ static fx_status engine_finish(void *payload)
     return fx_engine_finish(payload);
 }
 
-/* Report a problem with an input, on a line of its own. */
 /* ---- blocks of a file ---- */
 
 /* A block read, and how the read went. */
@@ -470,6 +469,7 @@ static void source_close(block_source *src)
     g_free(src->slots[1].buf);
 }
 
+/* Report a problem with an input, on a line of its own. */
 static void report(const fx_reader *r, const char *path, const char *what,
                    const char *why)
 {
