@@ -293,15 +293,16 @@ void fx_document__lookahead(fx_document *d, fx_type type,
                             const fx_fields *row, const char *gap,
                             size_t gap_len)
 {
+    if (!fx_document__lookahead_wants(d, type))
+        return; /* the engine skips the same rows (wants() decides both) */
     if (type == FX_TYPE_DATE && row->f[FX_F_VALUE]->len) {
         bool baseline = gap && baseline_gap(gap, gap_len);
-        if (!d->near_date->len && !d->next_date->len && gap &&
-            adjacent_gap(gap, gap_len))
+        if (!d->near_date->len && gap && adjacent_gap(gap, gap_len))
             as_of_form(d->near_date, row);
-        if (!d->next_date->len && !baseline)
+        if (!baseline)
             as_of_form(d->next_date, row);
     }
-    if (type == FX_TYPE_AGENCY && !d->next_agency->len)
+    if (type == FX_TYPE_AGENCY)
         g_string_assign(d->next_agency, row->f[FX_F_VALUE]->str);
 }
 
