@@ -6,9 +6,10 @@
  * quoting and quote doubling are left to libcsv's csv_write().  A row is
  * built in one buffer and written with one fwrite (a call per field cost
  * a lock each); rows end in LF.  Every write is checked: a full disk must
- * fail the run, never leave a short file that looks complete.  With FX_EMIT_BOM the header is
- * preceded by a UTF-8 byte order mark, without which Excel opens a UTF-8
- * file as Windows-1252 and garbles every non-ASCII name.
+ * fail the run, never leave a short file that looks complete.  With
+ * FX_EMIT_BOM the header is preceded by a UTF-8 byte order mark, without
+ * which Excel opens a UTF-8 file as Windows-1252 and garbles every
+ * non-ASCII name.
  *
  * Unless FX_EMIT_RAW_CELLS is given, a cell a spreadsheet would run as a
  * formula gets an apostrophe in front: a document that says
