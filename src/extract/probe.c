@@ -37,15 +37,15 @@ void fx_limits__apply(pcre2_match_context *mctx)
     pcre2_set_heap_limit(mctx, 16 * 1024); /* KiB */
 }
 
-/* Run `r` over `text` as the engine would; the first error code, or 0. */
-static int probe_rule(const fx_rule *r, const char *text, size_t len,
+/* Run `code` over `text` as the engine would; the first error code, or
+ * 0. */
+static int probe_rule(const pcre2_code *code, const char *text, size_t len,
                       pcre2_match_data *md, pcre2_match_context *mctx)
 {
     size_t off = 0;
     PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
     while (off < len) {
-        int rc = pcre2_match(r->code, (PCRE2_SPTR)text, len, off, 0, md,
-                             mctx);
+        int rc = pcre2_match(code, (PCRE2_SPTR)text, len, off, 0, md, mctx);
         if (rc == PCRE2_ERROR_NOMATCH)
             return 0;
         if (rc < 0)
@@ -68,6 +68,20 @@ fx_status fx_ruleset_probe(const fx_ruleset *rs, fx_diag_fn diag,
     fx_limits__apply(mctx);
     if (jit)
         pcre2_jit_stack_assign(mctx, NULL, jit);
+    /* The ruleset has JIT code for partial matching only (compile.c);
+     * a probe is a whole text, matched as at a document's end, where the
+     * engine would have to try each start to the end of the text: copies
+     * of the patterns get JIT code for that, so that a probe of every
+     * rule takes a second rather than the interpreter's half a minute. */
+    GPtrArray *codes = g_ptr_array_new_with_free_func(
+        (GDestroyNotify)pcre2_code_free);
+    for (guint i = 0; i < rs->rules->len; i++) {
+        const fx_rule *r = g_ptr_array_index(rs->rules, i);
+        pcre2_code *copy = pcre2_code_copy(r->code);
+        if (copy)
+            (void)pcre2_jit_compile(copy, PCRE2_JIT_COMPLETE);
+        g_ptr_array_add(codes, copy);
+    }
     GString *text = g_string_new(NULL);
     for (size_t p = 0; p < G_N_ELEMENTS(probes); p++) {
         g_string_truncate(text, 0);
@@ -75,7 +89,9 @@ fx_status fx_ruleset_probe(const fx_ruleset *rs, fx_diag_fn diag,
             g_string_append(text, probes[p].unit);
         for (guint i = 0; i < rs->rules->len; i++) {
             const fx_rule *r = g_ptr_array_index(rs->rules, i);
-            int rc = probe_rule(r, text->str, text->len, md, mctx);
+            const pcre2_code *code = g_ptr_array_index(codes, i);
+            int rc = probe_rule(code ? code : r->code, text->str, text->len,
+                                md, mctx);
             if (rc == 0)
                 continue;
             PCRE2_UCHAR msg[160];
@@ -87,6 +103,7 @@ fx_status fx_ruleset_probe(const fx_ruleset *rs, fx_diag_fn diag,
         }
     }
     g_string_free(text, TRUE);
+    g_ptr_array_free(codes, TRUE);
     pcre2_jit_stack_free(jit);
     pcre2_match_context_free(mctx);
     pcre2_match_data_free(md);
