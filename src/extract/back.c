@@ -116,35 +116,42 @@ void fx_glu__any(fx_glu *g, const fx_byteset *bytes, bool nullable)
     g->nullable = nullable;
 }
 
+/* Room for `n` more guint32 at the end of `a`, to be written through
+ * the pointer returned: one resize instead of one call per element (the
+ * automata of the bundled rules append some millions at load). */
+static guint32 *grow_u32(GArray *a, size_t n)
+{
+    guint len = a->len;
+    g_array_set_size(a, len + (guint)n);
+    return &g_array_index(a, guint32, len);
+}
+
+static void append_shifted(GArray *to, const GArray *from, guint32 off)
+{
+    guint32 *dst = grow_u32(to, from->len);
+    const guint32 *src = (const guint32 *)(void *)from->data;
+    for (guint i = 0; i < from->len; i++)
+        dst[i] = src[i] + off;
+}
+
 /* Append b's positions to a's, renumbered; returns b's first index. */
 static guint32 absorb(fx_glu *a, const fx_glu *b)
 {
     guint32 off = a->cls->len;
     g_array_append_vals(a->cls, b->cls->data, b->cls->len);
-    for (guint i = 0; i < b->follow->len; i++) {
-        guint32 x = g_array_index(b->follow, guint32, i) + off;
-        g_array_append_val(a->follow, x);
-    }
+    append_shifted(a->follow, b->follow, off);
     return off;
-}
-
-static void append_shifted(GArray *to, const GArray *from, guint32 off)
-{
-    for (guint i = 0; i < from->len; i++) {
-        guint32 x = g_array_index(from, guint32, i) + off;
-        g_array_append_val(to, x);
-    }
 }
 
 /* Every position of `xs` may be followed by every one of `ys`. */
 static void link_all(fx_glu *g, const GArray *xs, const GArray *ys,
                      guint32 yoff)
 {
+    guint32 *pair = grow_u32(g->follow, (size_t)2 * xs->len * ys->len);
     for (guint i = 0; i < xs->len; i++)
         for (guint j = 0; j < ys->len; j++) {
-            guint32 pair[2] = {g_array_index(xs, guint32, i),
-                               g_array_index(ys, guint32, j) + yoff};
-            g_array_append_vals(g->follow, pair, 2);
+            *pair++ = g_array_index(xs, guint32, i);
+            *pair++ = g_array_index(ys, guint32, j) + yoff;
         }
 }
 
@@ -187,9 +194,10 @@ bool fx_glu__append_char(fx_glu *g, const fx_byteset *bytes)
     guint32 p = g->cls->len;
     fx_byteset s = symbols_of(bytes);
     g_array_append_val(g->cls, s);
+    guint32 *pair = grow_u32(g->follow, (size_t)2 * g->last->len);
     for (guint i = 0; i < g->last->len; i++) {
-        guint32 pair[2] = {g_array_index(g->last, guint32, i), p};
-        g_array_append_vals(g->follow, pair, 2);
+        *pair++ = g_array_index(g->last, guint32, i);
+        *pair++ = p;
     }
     if (g->nullable)
         g_array_append_val(g->first, p);
