@@ -476,7 +476,8 @@ static char *filter_rows(const char *rows, unsigned mask)
 
 /* Lines and columns over long random text, against a count made here:
  * LF, CRLF and a lone CR each end a line; a column is a character.  (The
- * cursor skips stretches of plain text sixteen bytes at a time.) */
+ * cursor reads 64 bytes at a time, and counts what lies between line
+ * ends and sentence marks by their masks.) */
 static void test_line_and_column_random(void **state)
 {
     fixture *fx = *state;

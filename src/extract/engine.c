@@ -1139,42 +1139,73 @@ static gpointer init_cursor_class(gpointer unused)
     return NULL;
 }
 
-#ifdef __SSE2__
-/*
- * Sixteen bytes at p that only move the column: no control byte (line
- * ends among them) and no space right after a sentence mark or closer
- * (`after`: the byte before p is one).  Then *starts is how many
- * characters start there, and the byte loop below may skip them: it would
- * only have counted those.
- */
-static inline bool quiet_block(const unsigned char *p, bool after,
-                               unsigned *starts)
+/* What the cursor does at byte i of class k, the byte before being of
+ * class prev, besides counting the byte's character: end a line, count a
+ * sentence. */
+static inline void cursor_event(fx_engine *e, size_t i, guint8 k,
+                                guint8 prev, uint64_t *line, uint64_t *col,
+                                uint64_t *sentence, uint64_t *paragraph)
 {
-    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
-    __m128i ctl = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1F)), v);
-    __m128i marks = _mm_or_si128(
-        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('.')),
-                     _mm_cmpeq_epi8(v, _mm_set1_epi8('!'))),
-        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('?')),
-                     _mm_cmpeq_epi8(v, _mm_set1_epi8('"'))));
-    marks = _mm_or_si128(
-        marks, _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\'')),
-                            _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(')')),
-                                         _mm_cmpeq_epi8(v, _mm_set1_epi8(']')))));
-    unsigned spaces = (unsigned)_mm_movemask_epi8(
-        _mm_cmpeq_epi8(v, _mm_set1_epi8(' ')));
-    unsigned mark_bits = (unsigned)_mm_movemask_epi8(marks) << 1 |
-                         (after ? 1u : 0u);
-    if (_mm_movemask_epi8(ctl) || (spaces & mark_bits))
-        return false;
-    /* UTF-8 continuation bytes, 0x80 to 0xBF: below -64 as signed. */
-    unsigned cont = (unsigned)_mm_movemask_epi8(
-        _mm_cmplt_epi8(v, _mm_set1_epi8(-64)));
-    *starts = 16 - (unsigned)__builtin_popcount(cont);
-    return true;
+    if (k & (CUR_LF | CUR_CR)) {
+        /* LF, CRLF and a lone CR (old Mac files) each end a line. */
+        *line += (k & CUR_CR) || !(prev & CUR_CR);
+        *col = 1;
+    }
+    /* A blank may end a sentence after a line feed, a mark or a closer. */
+    if ((k & CUR_BLANK) && ((k & CUR_LF) || (prev & CUR_AFTER))) {
+        fx_boundary b = fx_sentence__boundary(e->buf, i, 0);
+        *sentence += b != FX_BOUNDARY_NONE;
+        *paragraph += b == FX_BOUNDARY_PARAGRAPH;
+    }
+}
+
+#ifdef __SSE2__
+/* Bit j of each tells of byte p[j], for 64 bytes. */
+typedef struct {
+    uint64_t cont;  /* a UTF-8 continuation byte: no new character */
+    uint64_t eol;   /* LF or CR */
+    uint64_t blank; /* a space or a control byte */
+    uint64_t after; /* a sentence mark or closer */
+} cursor_masks;
+
+static inline uint64_t bits16(__m128i m, int at)
+{
+    return (uint64_t)(unsigned)_mm_movemask_epi8(m) << at;
+}
+
+static inline cursor_masks cursor_masks_at(const unsigned char *p)
+{
+    cursor_masks m = {0, 0, 0, 0};
+    for (int at = 0; at < 64; at += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + at));
+#define FX_IS(c) _mm_cmpeq_epi8(v, _mm_set1_epi8(c))
+        m.cont |= bits16(_mm_cmplt_epi8(v, _mm_set1_epi8(-64)), at);
+        m.eol |= bits16(_mm_or_si128(FX_IS('\n'), FX_IS('\r')), at);
+        m.blank |= bits16(
+            _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(' ')), v), at);
+        __m128i marks = _mm_or_si128(_mm_or_si128(FX_IS('.'), FX_IS('!')),
+                                     FX_IS('?'));
+        __m128i closers = _mm_or_si128(_mm_or_si128(FX_IS('"'), FX_IS('\'')),
+                                       _mm_or_si128(FX_IS(')'), FX_IS(']')));
+        m.after |= bits16(_mm_or_si128(marks, closers), at);
+#undef FX_IS
+    }
+    return m;
+}
+
+/* The bits below bit n (n <= 64). */
+static inline uint64_t low_bits(unsigned n)
+{
+    return n >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << n) - 1;
 }
 #endif
 
+/*
+ * Move the cursor (line, column, sentence and paragraph counts) to `to`.
+ * Most bytes only move the column: with SSE2, 64 bytes at a time give
+ * masks of the few that do more (line ends, blanks after a sentence mark
+ * or closer), and the characters between them are counted by popcount.
+ */
 static void advance_cursor(fx_engine *e, uint64_t to)
 {
     if (to <= e->cur_pos)
@@ -1187,41 +1218,36 @@ static void advance_cursor(fx_engine *e, uint64_t to)
     uint64_t sentence = e->cur_sentence, paragraph = e->cur_paragraph;
     guint8 prev = i > 0 ? cursor_class[buf[i - 1]] : 0;
     prev = (guint8)((prev & ~CUR_CR) | (e->cur_cr ? CUR_CR : 0));
-    while (i < end) {
-        size_t stop = end;
 #ifdef __SSE2__
-        unsigned starts;
-        if (i + 16 <= end && quiet_block(buf + i, prev & CUR_AFTER, &starts)) {
-            col += starts;
-            i += 16;
-            prev = cursor_class[buf[i - 1]];
-            continue;
+    for (; i + 64 <= end; i += 64) {
+        cursor_masks m = cursor_masks_at(buf + i);
+        uint64_t events =
+            m.eol | (m.blank & (m.after << 1 | ((prev & CUR_AFTER) != 0)));
+        uint64_t starts = ~m.cont;
+        while (events) {
+            unsigned j = (unsigned)__builtin_ctzll(events);
+            col += (uint64_t)__builtin_popcountll(starts & low_bits(j + 1));
+            starts &= ~low_bits(j + 1);
+            guint8 before = j > 0 ? cursor_class[buf[i + j - 1]] : prev;
+            cursor_event(e, i + j, cursor_class[buf[i + j]], before, &line,
+                         &col, &sentence, &paragraph);
+            events &= events - 1;
         }
-        stop = MIN(end, i + 16); /* then these a byte at a time */
+        col += (uint64_t)__builtin_popcountll(starts);
+        prev = cursor_class[buf[i + 63]];
+    }
 #endif
-        for (; i < stop; i++) {
-            guint8 k = cursor_class[buf[i]];
-            col += k & CUR_START;
-            /* One branch, rarely taken: at a line end, or at a blank that
-             * may end a sentence (a line feed, or a blank after a sentence
-             * mark or a closer). */
-            unsigned test = (k & CUR_BLANK) >> 1 &
-                            ((k & CUR_LF) >> 2 | (prev & CUR_AFTER) >> 4);
-            if (G_UNLIKELY(test | (k & (CUR_LF | CUR_CR)))) {
-                if (k & (CUR_LF | CUR_CR)) {
-                    /* LF, CRLF and a lone CR (old Mac files) each end a
-                     * line. */
-                    line += (k & CUR_CR) || !(prev & CUR_CR);
-                    col = 1;
-                }
-                if (test) {
-                    fx_boundary b = fx_sentence__boundary(e->buf, i, 0);
-                    sentence += b != FX_BOUNDARY_NONE;
-                    paragraph += b == FX_BOUNDARY_PARAGRAPH;
-                }
-            }
-            prev = k;
-        }
+    for (; i < end; i++) {
+        guint8 k = cursor_class[buf[i]];
+        col += k & CUR_START;
+        /* One branch, rarely taken: at a line end, or at a blank that
+         * may end a sentence (a line feed, or a blank after a sentence
+         * mark or a closer). */
+        unsigned test = (k & CUR_BLANK) >> 1 &
+                        ((k & CUR_LF) >> 2 | (prev & CUR_AFTER) >> 4);
+        if (G_UNLIKELY(test | (k & (CUR_LF | CUR_CR))))
+            cursor_event(e, i, k, prev, &line, &col, &sentence, &paragraph);
+        prev = k;
     }
     e->cur_line = line;
     e->cur_col = col;
