@@ -45,6 +45,17 @@ void fx_text__fold(GString *out, const char *s, gsize len)
         if (pending_space && out->len > start)
             g_string_append_c(out, ' ');
         pending_space = false;
+        /* A run of ASCII other than spaces and NUL is copied as it is,
+         * in one call (most of any text). */
+        const char *run = s;
+        while (run < end && (unsigned char)*run - 1u < 0x7Fu &&
+               !is_space_at(run, end, &w))
+            run++;
+        if (run > s) {
+            g_string_append_len(out, s, run - s);
+            s = run;
+            continue;
+        }
         gunichar ch = g_utf8_get_char_validated(s, end - s);
         if (ch == 0 || ch == (gunichar)-1 || ch == (gunichar)-2) {
             g_string_append(out, "\xEF\xBF\xBD");
