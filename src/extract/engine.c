@@ -210,6 +210,9 @@ struct fx_engine {
     guint *win_head;     /* per rule: windows before this are used up */
     int round_job;       /* ROUND_* */
     size_t max_hits;     /* FX_MAX_HITS, or less for tests */
+    gulong worker_delay; /* tests: microseconds a worker comes late */
+    guint stray_parts;   /* parts scanned outside a literal scan: 0, or a
+                            bug (under `lock`) */
 };
 
 /* Starts [lo, hi] (absolute, inclusive) where a rule's match may begin,
@@ -350,6 +353,19 @@ void fx_engine_set_prefilter(fx_engine *eng, int on)
 void fx_engine__set_max_hits(fx_engine *eng, size_t max_hits)
 {
     eng->max_hits = max_hits ? max_hits : FX_MAX_HITS;
+}
+
+void fx_engine__set_worker_delay(fx_engine *eng, gulong usec)
+{
+    eng->worker_delay = usec;
+}
+
+guint fx_engine__stray_parts(fx_engine *eng)
+{
+    g_mutex_lock(&eng->lock);
+    guint n = eng->stray_parts;
+    g_mutex_unlock(&eng->lock);
+    return n;
 }
 
 void fx_engine_set_day_first(fx_engine *eng, int day_first)
@@ -1433,6 +1449,8 @@ static void scan_parts(fx_engine *e)
             break;
         scan_part(e, &e->scanners[p]);
         g_mutex_lock(&e->lock);
+        if (e->round_job != ROUND_TRIGGERS)
+            e->stray_parts++;
         if (++e->parts_done == e->parts)
             g_cond_broadcast(&e->done);
         g_mutex_unlock(&e->lock);
@@ -1485,6 +1503,8 @@ static gpointer worker_main(gpointer data)
         int job = e->round_job;
         bool final = e->round_final;
         g_mutex_unlock(&e->lock);
+        if (G_UNLIKELY(e->worker_delay))
+            g_usleep(e->worker_delay);
         do_round(e, arg->sc, job, final);
         g_mutex_lock(&e->lock);
         /* A literal scan ends with its last part, whoever scans it. */
@@ -1594,7 +1614,12 @@ static void run_round(fx_engine *e, int job, bool final)
         e->round_final = final;
         e->busy = e->nthreads - 1;
         e->parts_done = 0;
-        g_atomic_int_set(&e->next_part, 0);
+        /* Parts go out only in a literal scan.  A worker may still be on
+         * its way into the last one, which the others have finished: in
+         * a round of rules it must find no part left, or it would push
+         * hits into the lists the rules are reading. */
+        g_atomic_int_set(&e->next_part,
+                         job == ROUND_TRIGGERS ? 0 : FX_MAX_THREADS);
         e->generation++;
         g_cond_broadcast(&e->wake);
         g_mutex_unlock(&e->lock);

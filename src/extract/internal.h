@@ -353,6 +353,16 @@ void fx_literals__scan_pair(const fx_literals *a, const fx_literals *b,
  * them (0: FX_MAX_HITS in engine.c); tests make it small. */
 void fx_engine__set_max_hits(fx_engine *eng, size_t max_hits);
 
+/* Make each worker thread wait `usec` microseconds after it takes up a
+ * round and before it works on it, so that it comes late (tests: a late
+ * worker must not touch a later round's data). */
+void fx_engine__set_worker_delay(fx_engine *eng, gulong usec);
+
+/* How many parts of a literal scan were scanned while no literal scan
+ * was under way (by a worker that came late): always 0, unless the
+ * rounds are wrong. */
+guint fx_engine__stray_parts(fx_engine *eng);
+
 /* ---- Rules and rulesets ------------------------------------------------- */
 
 typedef struct {
