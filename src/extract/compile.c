@@ -387,11 +387,11 @@ static gpointer prepare_rules(gpointer data)
             break;
         guint i = job->order[k];
         fx_rule *r = g_ptr_array_index(job->rs->rules, i);
-        /* Only the mode the engine scans the bulk of a text in: a
-         * complete match is asked for only at a document's end, from
-         * where each rule last stopped, and PCRE2 then runs its
-         * interpreter (same matches).  The second mode doubled the JIT
-         * time, a fifth of the load.  Without JIT (rare platforms)
+        /* JIT code only for the mode the engine scans the bulk of a
+         * text in.  A complete match is asked for only at a document's
+         * end, from where each rule last stopped, and PCRE2 runs its
+         * interpreter for it (the same matches); JIT code for that mode
+         * too cost a fifth of the load.  Without JIT (rare platforms)
          * matching is slower but still correct. */
         (void)pcre2_jit_compile(r->code, PCRE2_JIT_PARTIAL_HARD);
         job->trig_of[i] = rule_triggers(r);
