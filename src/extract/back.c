@@ -121,6 +121,9 @@ void fx_glu__any(fx_glu *g, const fx_byteset *bytes, bool nullable)
  * automata of the bundled rules append some millions at load). */
 static guint32 *grow_u32(GArray *a, size_t n)
 {
+    if (n == 0)
+        return NULL; /* nothing to write, and an empty array may have no
+                        data to point into */
     guint len = a->len;
     g_array_set_size(a, len + (guint)n);
     return &g_array_index(a, guint32, len);
