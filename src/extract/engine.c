@@ -1256,12 +1256,10 @@ static void advance_cursor(fx_engine *e, uint64_t to)
     for (; i < end; i++) {
         guint8 k = cursor_class[buf[i]];
         col += k & CUR_START;
-        /* One branch, rarely taken: at a line end, or at a blank that
-         * may end a sentence (a line feed, or a blank after a sentence
-         * mark or a closer). */
-        unsigned test = (k & CUR_BLANK) >> 1 &
-                        ((k & CUR_LF) >> 2 | (prev & CUR_AFTER) >> 4);
-        if (G_UNLIKELY(test | (k & (CUR_LF | CUR_CR))))
+        /* The bytes the masks above mark as events: a line end, or a
+         * blank after a sentence mark or closer. */
+        if (G_UNLIKELY((k & (CUR_LF | CUR_CR)) ||
+                       ((k & CUR_BLANK) && (prev & CUR_AFTER))))
             cursor_event(e, i, k, prev, &line, &col, &sentence, &paragraph);
         prev = k;
     }

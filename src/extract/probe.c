@@ -68,11 +68,12 @@ fx_status fx_ruleset_probe(const fx_ruleset *rs, fx_diag_fn diag,
     fx_limits__apply(mctx);
     if (jit)
         pcre2_jit_stack_assign(mctx, NULL, jit);
-    /* The ruleset has JIT code for partial matching only (compile.c);
-     * a probe is a whole text, matched as at a document's end, where the
-     * engine would have to try each start to the end of the text: copies
-     * of the patterns get JIT code for that, so that a probe of every
-     * rule takes a second rather than the interpreter's half a minute. */
+    /* A probe is matched whole, in complete mode, for which the ruleset
+     * has no JIT code (compile.c: the engine needs that mode only at a
+     * document's end, and there runs the interpreter).  Copies of the
+     * patterns get it here: probing every rule takes a second, and half
+     * a minute interpreted.  So the probes show the JIT's limits, which
+     * the engine meets on all but the end of a text. */
     GPtrArray *codes = g_ptr_array_new_with_free_func(
         (GDestroyNotify)pcre2_code_free);
     for (guint i = 0; i < rs->rules->len; i++) {
